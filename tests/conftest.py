@@ -1,0 +1,178 @@
+"""Role personas, reference data, and a guard that fails a test which logs an ERROR."""
+
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from accounts.models import Membership
+from tests.factories import CareOrganisationFactory, ReservistFactory, make_persona, region
+
+Role = Membership.Role
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference data is loaded once per session; a transactional test flushes the
+    database afterwards (pytest-django runs those last), so they reload it first."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from registry.models import Region
+
+        if not Region.objects.exists():
+            call_command("load_reference_data", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+
+
+class _ErrorCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_logged_error(request):
+    """A test fails if anything logs an ERROR (ephios), unless it is marked ``allow_error_log``."""
+    handler = _ErrorCollector()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield
+    root.removeHandler(handler)
+    if handler.records and not request.node.get_closest_marker("allow_error_log"):
+        messages = "; ".join(f"{r.name}: {r.getMessage()}" for r in handler.records[:3])
+        pytest.fail(f"ERROR logged during test: {messages}")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "allow_error_log: the test expects an ERROR to be logged")
+
+
+# --- personas ---------------------------------------------------------------
+
+
+@pytest.fixture
+def organisation(db):
+    return CareOrganisationFactory(name="Zorggroep Utrecht", region=region("VR09"))
+
+
+@pytest.fixture
+def other_organisation(db):
+    return CareOrganisationFactory(
+        name="Zorggroep Amsterdam", region=region("VR13"), postcode="1011 AB"
+    )
+
+
+@pytest.fixture
+def reservist(db):
+    """A reservist user (with an active reservist record in VR09)."""
+    return ReservistFactory().user
+
+
+@pytest.fixture
+def reservist_record(reservist):
+    return reservist.reservist
+
+
+@pytest.fixture
+def other_reservist(db):
+    """A reservist of VR13."""
+    return ReservistFactory(home_region=region("VR13"), postcode="1011 AB").user
+
+
+@pytest.fixture
+def care_org_user(organisation):
+    return make_persona(Role.CARE_ORG, organisation=organisation)
+
+
+@pytest.fixture
+def other_care_org_user(other_organisation):
+    return make_persona(Role.CARE_ORG, organisation=other_organisation)
+
+
+@pytest.fixture
+def regional_coordinator(db):
+    return make_persona(Role.REGIONAL, region=region("VR09"))
+
+
+@pytest.fixture
+def other_region_coordinator(db):
+    return make_persona(Role.REGIONAL, region=region("VR13"))
+
+
+@pytest.fixture
+def national_coordinator(db):
+    return make_persona(Role.NATIONAL)
+
+
+@pytest.fixture
+def triangle_member(db):
+    return make_persona(Role.TRIANGLE, party=Membership.Party.VWS)
+
+
+@pytest.fixture
+def superuser(db):
+    return make_persona("superuser")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed up and verified, but no role at all."""
+    from tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """``api_as(user)``: an API client signed in with the user's token."""
+    from accounts.services import api_token_for
+
+    def _make(user):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
+        return client
+
+    return _make
+
+
+PERSONAS = [
+    "reservist",
+    "care_org_user",
+    "regional_coordinator",
+    "other_region_coordinator",
+    "national_coordinator",
+    "triangle_member",
+    "outsider",
+]
+
+
+@pytest.fixture(params=PERSONAS)
+def persona(request):
+    """Parametrised over every role (for permission matrices)."""
+    return request.param, request.getfixturevalue(request.param)
