@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     # Our apps, lowest first (imports flow from the bottom of this list up).
     "accounts",
+    "outbox",
     "registry",
     "training",
     "regions",
