@@ -1,1 +1,240 @@
-"""Models of this app are added with its issue."""
+"""The regional execution cores: recruitment (candidates), vetting and bulk imports."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import scope_of
+from registry.models import Reservist
+
+
+class RegionScopedQuerySet(models.QuerySet):
+    """Rows that belong to a region: national staff see all, a regional coordinator
+    the rows of their own region(s), everyone else nothing."""
+
+    region_field = "region_id"
+
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope.is_national:
+            return self
+        if scope.is_regional:
+            return self.filter(**{f"{self.region_field}__in": scope.region_ids})
+        return self.none()
+
+
+class Candidate(models.Model):
+    """A person recruited for the reserve, before they are in the register."""
+
+    class Source(models.TextChoices):
+        CAMPAIGN = "campaign", _("Campaign")
+        AGENCY = "agency", _("Agency")
+        EMPLOYER = "employer", _("Employer referral")
+        EXTRA_HANDEN = "extra_handen", _("Old “Extra Handen” file")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        CONTACTED = "contacted", _("Contacted")
+        INTAKE_PLANNED = "intake_planned", _("Intake planned")
+        CONVERTED = "converted", _("In the register")
+        REJECTED = "rejected", _("Not suitable")
+        WITHDRAWN = "withdrawn", _("Withdrew")
+
+    OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.INTAKE_PLANNED)
+
+    region = models.ForeignKey(
+        "registry.Region",
+        on_delete=models.PROTECT,
+        related_name="candidates",
+        verbose_name=_("region"),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail address"), blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    big_number = models.CharField(_("BIG number"), max_length=11, blank=True, db_index=True)
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.CAMPAIGN
+    )
+    campaign = models.CharField(
+        _("campaign"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example “Radio spring 2026” or the agency's name."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    intake_planned_at = models.DateTimeField(_("intake planned at"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    reservist = models.ForeignKey(
+        "registry.Reservist",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidacies",
+        verbose_name=_("reservist"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["region", "status"])]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+
+class CandidateStatusChange(models.Model):
+    """Every status change of a candidate, with its reason."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="changes")
+    from_status = models.CharField(_("from"), max_length=16, choices=Candidate.Status.choices)
+    to_status = models.CharField(_("to"), max_length=16, choices=Candidate.Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("candidate status change")
+        verbose_name_plural = _("candidate status changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.candidate}: {self.from_status} → {self.to_status}"
+
+
+class VettingCheckQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(reservist__in=Reservist.objects.visible_to(user))
+
+
+class VettingCheck(models.Model):
+    """One screening check of a reservist; the latest row per check counts."""
+
+    class Check(models.TextChoices):
+        IDENTITY = "identity", _("Identity")
+        BIG = "big", _("BIG registration")
+        VOG = "vog", _("Certificate of conduct (VOG)")
+        INTAKE = "intake", _("Intake interview")
+
+    class Outcome(models.TextChoices):
+        PASS = "pass", _("Passed")
+        FAIL = "fail", _("Failed")
+
+    reservist = models.ForeignKey(
+        "registry.Reservist",
+        on_delete=models.CASCADE,
+        related_name="vetting_checks",
+        verbose_name=_("reservist"),
+    )
+    # "check" in the API and the service; the field can't be named so (Model.check()).
+    kind = models.CharField(_("check"), max_length=10, choices=Check.choices)
+    outcome = models.CharField(_("outcome"), max_length=4, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+
+    objects = VettingCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vetting check")
+        verbose_name_plural = _("vetting checks")
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["reservist", "kind", "checked_at"])]
+
+    def __str__(self):
+        return f"{self.reservist} – {self.get_kind_display()}: {self.get_outcome_display()}"
+
+
+class ImportJob(models.Model):
+    """A bulk import of a candidate or reservist file: dry run, then confirm.
+
+    The uploaded file is kept in the row itself (several hosts, no shared disk).
+    """
+
+    class Kind(models.TextChoices):
+        CANDIDATES = "candidates", _("Candidates")
+        RESERVISTS = "reservists", _("Reservists")
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        IMPORTING = "importing", _("Being imported")
+        DONE = "done", _("Imported")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = (Status.CHECKING, Status.IMPORTING)
+
+    region = models.ForeignKey(
+        "registry.Region",
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+        verbose_name=_("region"),
+    )
+    kind = models.CharField(_("kind of file"), max_length=12, choices=Kind.choices)
+    filename = models.CharField(_("file name"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=4)
+    content = models.BinaryField(_("content"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CHECKING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("to create"), default=0)
+    updated_count = models.PositiveIntegerField(_("to update"), default=0)
+    refused_count = models.PositiveIntegerField(_("refused"), default=0)
+    rows = models.JSONField(_("result per row"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_running(self):
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self):
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def can_confirm(self):
+        return self.status == self.Status.CHECKED and self.refused_count == 0

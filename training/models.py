@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
 from registry.models import Reservist
 
 
@@ -71,10 +72,20 @@ class CourseRequirement(models.Model):
 
 class TrainingRecordQuerySet(models.QuerySet):
     def valid_on(self, day=None):
+        """Records valid on ``day``: a record no longer counts from its expiry date on."""
         day = day or timezone.localdate()
         return self.filter(completed_on__lte=day).filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gte=day)
+            Q(expires_on__isnull=True) | Q(expires_on__gt=day)
         )
+
+    def current(self):
+        """Only the newest record per reservist and course (older ones are superseded)."""
+        newer = TrainingRecord.objects.filter(
+            reservist_id=models.OuterRef("reservist_id"),
+            course_id=models.OuterRef("course_id"),
+            completed_on__gt=models.OuterRef("completed_on"),
+        )
+        return self.filter(~models.Exists(newer))
 
     def visible_to(self, user):
         return self.filter(reservist__in=Reservist.objects.visible_to(user))
@@ -106,3 +117,123 @@ class TrainingRecord(models.Model):
     def save(self, *args, **kwargs):
         self.expires_on = self.course.expiry_for(self.completed_on)
         super().save(*args, **kwargs)
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators: their region's sessions (national: all). Reservists: sessions
+        in their home region or a region they are willing to work in, or national ones."""
+        scope = scope_of(user)
+        if scope.is_national:
+            return self
+        q = Q(pk__in=[])
+        if scope.is_regional:
+            q |= Q(region_id__in=scope.region_ids)
+        if scope.is_reservist:
+            reservist = Reservist.objects.filter(user_id=scope.user_id).first()
+            if reservist is not None:
+                region_ids = {
+                    reservist.home_region_id,
+                    *reservist.regions.values_list("id", flat=True),
+                }
+                q |= Q(region__isnull=True) | Q(region_id__in=region_ids - {None})
+        return self.filter(q)
+
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now(), cancelled=False)
+
+
+class TrainingSession(models.Model):
+    """A dated session of a course, with a place, a trainer and a number of seats."""
+
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course")
+    )
+    region = models.ForeignKey(
+        "registry.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("region"),
+        help_text=_("Empty: a national session, open to every region."),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200)
+    trainer = models.CharField(_("trainer"), max_length=120)
+    capacity = models.PositiveSmallIntegerField(_("seats"))
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="session_ends_after_start", condition=Q(ends_at__gt=models.F("starts_at"))
+            ),
+            models.CheckConstraint(name="session_has_seats", condition=Q(capacity__gte=1)),
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.course} – {local:%d-%m-%Y %H:%M} – {self.place}"
+
+
+class SessionSignup(models.Model):
+    """A reservist's seat in a session; attendance is recorded on it."""
+
+    class Status(models.TextChoices):
+        SIGNED_UP = "signed_up", _("Signed up")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+        ABSENT = "absent", _("Did not attend")
+
+    TAKES_SEAT = (Status.SIGNED_UP, Status.ATTENDED, Status.ABSENT)
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="signups")
+    reservist = models.ForeignKey(
+        Reservist, on_delete=models.CASCADE, related_name="session_signups"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SIGNED_UP
+    )
+    signed_up_at = models.DateTimeField(default=timezone.now)
+    record = models.ForeignKey(
+        TrainingRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["signed_up_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "reservist"], name="signup_once_per_session")
+        ]
+
+    def __str__(self):
+        return f"{self.reservist} – {self.session}"
+
+
+class ReminderSent(models.Model):
+    """A reminder that went out, so that each one is sent once (idempotent beat tasks)."""
+
+    key = models.CharField(max_length=120, unique=True)
+    reservist = models.ForeignKey(
+        Reservist, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self):
+        return self.key
