@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class RegionsConfig(AppConfig):
     name = "regions"
     verbose_name = _("Regional execution cores")
+
+    def ready(self):
+        from regions import vetting
+        from registry.deployability import Checker, register_checker
+
+        register_checker(
+            Checker("vetting", vetting.deployability_check, vetting.deployability_filter)
+        )
+        try:
+            from registry import services as registry_services
+        except ImportError:  # the register's services are not there yet
+            return
+        guards = getattr(registry_services, "ACTIVATION_GUARDS", None)
+        if guards is not None and vetting.activation_guard not in guards:
+            guards.append(vetting.activation_guard)

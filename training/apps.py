@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
+
+    def ready(self):
+        from registry.deployability import Checker, register_checker
+        from training import deployability
+
+        register_checker(Checker("training", deployability.check, deployability.filter))

@@ -1,0 +1,114 @@
+"""Which vetting checks a reservist needs, and why they are not (yet) done.
+
+Used by the activation guard (registry.services.ACTIVATION_GUARDS) and by the
+"vetting" deployability checker, both registered in ``RegionsConfig.ready()``.
+"""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.models import VettingCheck
+
+Check = VettingCheck.Check
+ALWAYS = ("identity", "vog", "intake")
+
+
+def needs_big(reservist) -> bool:
+    return reservist.ring == 1 or bool(
+        reservist.profession_id and reservist.profession.big_registered
+    )
+
+
+def required_checks(reservist) -> list[str]:
+    always = getattr(settings, "NZR_REQUIRED_VETTING_CHECKS", ALWAYS)
+    checks = [c for c in Check.values if c in always]
+    if needs_big(reservist) and "big" not in checks:
+        checks.insert(1, "big")
+    return checks
+
+
+def latest_checks(reservist) -> dict[str, VettingCheck]:
+    latest: dict[str, VettingCheck] = {}
+    for row in (
+        VettingCheck.objects.filter(reservist=reservist)
+        .select_related("checked_by")
+        .order_by("-checked_at", "-id")
+    ):
+        latest.setdefault(row.kind, row)
+    return latest
+
+
+def _failed_reason(row) -> str:
+    day = timezone.localtime(row.checked_at).strftime("%d-%m-%Y")
+    if row.note:
+        return _("Check “%(check)s” failed on %(date)s: %(note)s") % {
+            "check": row.get_kind_display(),
+            "date": day,
+            "note": row.note,
+        }
+    return _("Check “%(check)s” failed on %(date)s.") % {
+        "check": row.get_kind_display(),
+        "date": day,
+    }
+
+
+def vetting_reasons(reservist) -> list[str]:
+    """Why the reservist has not passed vetting (empty list: passed)."""
+    latest = latest_checks(reservist)
+    reasons = []
+    for check in required_checks(reservist):
+        row = latest.get(check)
+        if row is None:
+            reasons.append(
+                _("Check “%(check)s” has not been done yet.") % {"check": Check(check).label}
+            )
+        elif row.outcome != VettingCheck.Outcome.PASS:
+            reasons.append(_failed_reason(row))
+    return reasons
+
+
+def activation_guard(reservist) -> list[str]:
+    """registry.services.ACTIVATION_GUARDS: active only when the required checks passed."""
+    return vetting_reasons(reservist)
+
+
+# --- deployability: an active reservist passed vetting (the activation guard saw to
+# that); a required check that failed afterwards (e.g. a withdrawn VOG) blocks.
+
+
+def deployability_check(reservist, on, profile) -> list[str]:
+    latest = latest_checks(reservist)
+    return [
+        _failed_reason(latest[c])
+        for c in required_checks(reservist)
+        if c in latest and latest[c].outcome == VettingCheck.Outcome.FAIL
+    ]
+
+
+def _latest_outcome(check):
+    return Subquery(
+        VettingCheck.objects.filter(reservist_id=OuterRef("pk"), kind=check)
+        .order_by("-checked_at", "-id")
+        .values("outcome")[:1]
+    )
+
+
+def deployability_filter(queryset, on, profile):
+    always = getattr(settings, "NZR_REQUIRED_VETTING_CHECKS", ALWAYS)
+    any_fail = VettingCheck.objects.filter(reservist_id=OuterRef("pk"), outcome="fail")
+    # Fast path: nobody with any failed check at all needs no per-check subquery.
+    queryset = queryset.alias(_has_fail=Exists(any_fail))
+    conditions = Q(_has_fail=False)
+    per_check = Q()
+    for check in Check.values:
+        name = f"_vet_{check}"
+        queryset = queryset.alias(**{name: _latest_outcome(check)})
+        ok = Q(**{f"{name}__isnull": True}) | ~Q(**{name: "fail"})
+        if check == "big" and check not in always:
+            ok |= ~(Q(ring=1) | Q(profession__big_registered=True))
+        elif check not in always:
+            ok = Q()
+        per_check &= ok
+    return queryset.filter(conditions | per_check)
