@@ -7,7 +7,10 @@ from accounts.scope import mfa_missing, scope_of
 class MFASatisfied(BasePermission):
     """Staff roles must have MFA enrolled, also when they use an API token."""
 
-    message = _("Your role requires two-step verification; enrol it in the web application first.")
+    message = {
+        "detail": _("Your role requires two-step verification; enrol it in the web application first."),
+        "code": "mfa_required",
+    }
 
     def has_permission(self, request, view):
         return not mfa_missing(request.user)

@@ -60,10 +60,11 @@ def grant_membership(
 
 @transaction.atomic
 def end_membership(membership: Membership, *, actor=None, reason: str = "") -> None:
+    # Valid until yesterday: from today on the role no longer counts. A membership
+    # that started today is closed as a zero-length period (created_at keeps the truth).
     membership.valid_until = timezone.localdate() - timezone.timedelta(days=1)
-    if membership.valid_until < membership.valid_from:
-        membership.valid_until = membership.valid_from
-    membership.save(update_fields=["valid_until"])
+    membership.valid_from = min(membership.valid_from, membership.valid_until)
+    membership.save(update_fields=["valid_from", "valid_until"])
     log_action(membership, "membership.ended", actor, reason)
     forget_scope(membership.user)
 

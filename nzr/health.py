@@ -36,11 +36,11 @@ def _cache():
 def _broker():
     if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL:
         return "eager (tasks run in-process)"
-    from nzr.celery import app
+    from kombu import Connection
 
-    with app.connection_for_write() as conn:
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-    return "redis"
+    return conn.transport_cls if isinstance(conn.transport_cls, str) else "redis"
 
 
 @never_cache

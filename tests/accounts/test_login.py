@@ -1,6 +1,7 @@
 """Sign-up with e-mail verification, login with MFA, password reset, rate limits, start pages."""
 
 import re
+import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
@@ -66,18 +67,20 @@ def test_password_reset_sends_a_mail(client, db):
 
 def test_repeated_failed_logins_are_rate_limited(client, db):
     user = UserFactory()
-    statuses = []
-    for _ in range(8):
+    for _ in range(6):
         response = client.post(
             reverse("account_login"), {"login": user.email, "password": "wrong-password"}
         )
-        statuses.append(response.status_code)
-    assert 429 in statuses
+        assert response.status_code in (200, 429)
     # Even the right password is refused while the limit holds.
     response = client.post(
         reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD}
     )
-    assert response.status_code == 429
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    assert (
+        "Too many failed login attempts" in response.content.decode() or response.status_code == 429
+    )
 
 
 def test_staff_login_asks_for_the_second_factor(client, db):
@@ -90,7 +93,7 @@ def test_staff_login_asks_for_the_second_factor(client, db):
     assert response["Location"] == reverse("mfa_authenticate")
     # Not signed in before the code is given.
     assert client.get("/figures/").status_code == 302
-    code = format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time())) + 1))
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 302
     assert client.get("/figures/").status_code == 200
@@ -108,7 +111,7 @@ def test_staff_login_asks_for_the_second_factor(client, db):
         ("outsider", "/register/welcome/"),
     ],
 )
-def test_each_role_lands_on_its_own_start_page(client, request, fixture, start):
+def test_each_role_lands_on_its_own_start_page(client, db, request, fixture, start):
     user = request.getfixturevalue(fixture)
     client.force_login(user)
     response = client.get(reverse("start"))
