@@ -1,6 +1,8 @@
 """Default escalation ladder (2022 wording). The triangle edits it in the admin."""
 
-from escalation.models import LadderStep
+from datetime import date
+
+from escalation.models import LadderStep, PriorityCategory, PriorityFramework
 
 # (code, order, name, evidence, before_reserve)
 STEPS = [
@@ -49,10 +51,38 @@ STEPS = [
 ]
 
 
+DEFAULT_FRAMEWORK = "Prioriteringskader NZR (standaard)"
+DEFAULT_EFFECTIVE_FROM = date(2021, 11, 1)
+DEFAULT_RANKS = [
+    (PriorityCategory.Category.REGIONAL_SHELTER, 1),
+    (PriorityCategory.Category.INDIVIDUAL, 2),
+]
+
+
+def load_default_framework() -> PriorityFramework:
+    """Regional crisis shelter before individual organisations (idempotent)."""
+    framework, created = PriorityFramework.objects.get_or_create(
+        name=DEFAULT_FRAMEWORK,
+        defaults={
+            "effective_from": DEFAULT_EFFECTIVE_FROM,
+            "note": "Regionale crisisopvang buiten het ziekenhuis gaat voor individuele "
+            "aanvragen van zorgorganisaties in nood; daarbinnen eerst de urgentste "
+            "(eerste dienst), dan de eerst binnengekomen aanvraag.",
+        },
+    )
+    if created:
+        for category, rank in DEFAULT_RANKS:
+            PriorityCategory.objects.get_or_create(
+                framework=framework, category=category, defaults={"rank": rank}
+            )
+    return framework
+
+
 def load() -> dict:
     for code, order, name, evidence, before in STEPS:
         LadderStep.objects.get_or_create(
             code=code,
             defaults={"order": order, "name": name, "evidence": evidence, "before_reserve": before},
         )
-    return {"ladder_steps": len(STEPS)}
+    load_default_framework()
+    return {"ladder_steps": len(STEPS), "priority_frameworks": 1}
