@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
+from accounts.errors import DomainError
 from accounts.models import Membership, User
 from accounts.services import grant_membership
 from regions import vetting
@@ -79,17 +80,24 @@ def record_vetting(reservist, check, outcome, note="", *, actor) -> VettingCheck
                 actor=actor,
                 reason=_("Vetting started."),
             )
+        row.activated = False
+        row.activation_refused = []
         if (
             outcome == VettingCheck.Outcome.PASS
             and reservist.status == Reservist.Status.VETTING
             and not vetting.vetting_reasons(reservist)
         ):
-            change_reservist_status(
-                reservist,
-                Reservist.Status.ACTIVE,
-                actor=actor,
-                reason=_("All required vetting checks passed."),
-            )
+            try:
+                with transaction.atomic():  # a savepoint: the check stays recorded
+                    change_reservist_status(
+                        reservist,
+                        Reservist.Status.ACTIVE,
+                        actor=actor,
+                        reason=_("All required vetting checks passed."),
+                    )
+                row.activated = True
+            except DomainError as exc:  # another guard (e.g. no privacy consent yet)
+                row.activation_refused = list(getattr(exc, "reasons", [str(exc)]))
     return row
 
 

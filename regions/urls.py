@@ -1,7 +1,22 @@
 from django.urls import path
 
-from regions import views
+from regions import api, views
 
 app_name = "regions"
-urlpatterns = [path("", views.workspace, name="workspace")]
-api_urlpatterns: list = []
+urlpatterns = [
+    path("", views.workspace_view, name="workspace"),
+    path("candidates/", views.candidate_list, name="candidate_list"),
+    path("candidates/new/", views.candidate_new, name="candidate_new"),
+    path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
+    path("candidates/<int:pk>/status/", views.candidate_status, name="candidate_status"),
+    path("candidates/<int:pk>/convert/", views.candidate_convert, name="candidate_convert"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("reservists/<int:pk>/vetting/", views.vetting_record, name="vetting_record"),
+    path("reservists/<int:pk>/vetting/big/", views.vetting_verify_big, name="vetting_verify_big"),
+]
+api_urlpatterns = [
+    path("reservists/<int:pk>/vetting/", api.VettingView.as_view(), name="reservist-vetting"),
+]

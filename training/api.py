@@ -1,6 +1,20 @@
-from rest_framework import serializers, viewsets
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 
-from training.models import Course
+from accounts.audit import log_read
+from accounts.permissions import IsCoordinator, MFASatisfied
+from registry.models import Reservist
+from training.models import Course, TrainingRecord
+from training.services import record_training
+
+RESERVIST_ID = OpenApiParameter(
+    "pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Reservist id"
+)
 
 
 class CourseSerializer(serializers.ModelSerializer):
@@ -14,3 +28,70 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CourseSerializer
     lookup_field = "code"
     pagination_class = None
+
+
+class TrainingRecordSerializer(serializers.ModelSerializer):
+    course = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Course.objects.filter(active=True),
+        error_messages={"does_not_exist": _("There is no course with code “{value}”.")},
+    )
+    course_name = serializers.CharField(source="course.name", read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = TrainingRecord
+        fields = [
+            "id",
+            "course",
+            "course_name",
+            "completed_on",
+            "expires_on",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["id", "expires_on", "recorded_by", "recorded_at"]
+
+
+@extend_schema_view(
+    get=extend_schema(summary="A reservist's training records", parameters=[RESERVIST_ID]),
+    post=extend_schema(
+        summary="Record a completed course; expires_on follows from the course's validity",
+        parameters=[RESERVIST_ID],
+        responses={201: TrainingRecordSerializer},
+    ),
+)
+class TrainingRecordView(generics.ListCreateAPIView):
+    serializer_class = TrainingRecordSerializer
+    permission_classes = [IsAuthenticated, MFASatisfied, IsCoordinator]
+
+    def get_reservist(self):
+        if not hasattr(self, "_reservist"):
+            self._reservist = get_object_or_404(
+                Reservist.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+            )
+        return self._reservist
+
+    def get_queryset(self):
+        return (
+            TrainingRecord.objects.visible_to(self.request.user)
+            .filter(reservist=self.get_reservist())
+            .select_related("course", "recorded_by")
+            .order_by("-completed_on", "-id")
+        )
+
+    def list(self, request, *args, **kwargs):
+        log_read(request, request.user, self.get_reservist(), detail="training records")
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        reservist = self.get_reservist()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        record = record_training(
+            reservist,
+            serializer.validated_data["course"],
+            serializer.validated_data["completed_on"],
+            actor=request.user,
+        )
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)

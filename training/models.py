@@ -121,8 +121,8 @@ class TrainingRecord(models.Model):
 
 class TrainingSessionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Coordinators: their region's sessions (national: all). Reservists: sessions
-        in their home region or a region they are willing to work in, or national ones."""
+        """Coordinators: their region's sessions (national: all). Reservists: the
+        sessions of their home region and the national ones (no region)."""
         scope = scope_of(user)
         if scope.is_national:
             return self
@@ -130,13 +130,12 @@ class TrainingSessionQuerySet(models.QuerySet):
         if scope.is_regional:
             q |= Q(region_id__in=scope.region_ids)
         if scope.is_reservist:
-            reservist = Reservist.objects.filter(user_id=scope.user_id).first()
-            if reservist is not None:
-                region_ids = {
-                    reservist.home_region_id,
-                    *reservist.regions.values_list("id", flat=True),
-                }
-                q |= Q(region__isnull=True) | Q(region_id__in=region_ids - {None})
+            home = (
+                Reservist.objects.filter(user_id=scope.user_id)
+                .values_list("home_region_id", flat=True)
+                .first()
+            )
+            q |= Q(region__isnull=True) | Q(region_id=home)
         return self.filter(q)
 
     def upcoming(self, now=None):

@@ -1,0 +1,86 @@
+"""API of the regions: a reservist's vetting checks (api.md)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from accounts.audit import log_read
+from accounts.permissions import IsCoordinator, MFASatisfied
+from regions.models import VettingCheck
+from regions.services import record_vetting
+from registry.models import Reservist
+
+RESERVIST_ID = OpenApiParameter(
+    "pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Reservist id"
+)
+
+
+class VettingSerializer(serializers.ModelSerializer):
+    check = serializers.ChoiceField(source="kind", choices=VettingCheck.Check.choices)
+    outcome = serializers.ChoiceField(choices=VettingCheck.Outcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    checked_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = VettingCheck
+        fields = ["id", "check", "outcome", "note", "checked_by", "checked_at"]
+        read_only_fields = ["id", "checked_by", "checked_at"]
+
+
+class ReservistRecordsMixin:
+    """The reservist of the URL, within the caller's scope (404 outside)."""
+
+    permission_classes = [IsAuthenticated, MFASatisfied, IsCoordinator]
+
+    def get_reservist(self):
+        if not hasattr(self, "_reservist"):
+            self._reservist = get_object_or_404(
+                Reservist.objects.visible_to(self.request.user).select_related("profession"),
+                pk=self.kwargs["pk"],
+            )
+        return self._reservist
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="A reservist's vetting checks, newest first", parameters=[RESERVIST_ID]
+    ),
+    post=extend_schema(
+        summary="Record a vetting check (identity, big, vog, intake)",
+        description=(
+            "A failed check needs a note saying why. When the last required check "
+            "passes, the reservist becomes active."
+        ),
+        parameters=[RESERVIST_ID],
+        responses={201: VettingSerializer},
+    ),
+)
+class VettingView(ReservistRecordsMixin, generics.ListCreateAPIView):
+    serializer_class = VettingSerializer
+
+    def get_queryset(self):
+        return (
+            VettingCheck.objects.visible_to(self.request.user)
+            .filter(reservist=self.get_reservist())
+            .select_related("checked_by")
+        )
+
+    def list(self, request, *args, **kwargs):
+        log_read(request, request.user, self.get_reservist(), detail="vetting checks")
+        return super().list(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        reservist = self.get_reservist()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = record_vetting(
+            reservist,
+            serializer.validated_data["kind"],
+            serializer.validated_data["outcome"],
+            serializer.validated_data.get("note", ""),
+            actor=request.user,
+        )
+        return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
