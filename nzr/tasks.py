@@ -1,15 +1,69 @@
-"""Enqueue Celery tasks only after the surrounding transaction commits."""
+"""Enqueue Celery tasks through the transactional outbox (see ``outbox``).
+
+``enqueue(task, *args, **kwargs)`` writes an outbox row in the current
+transaction; after the commit the message is published at once, or, if the
+broker is down, later by the relay (beat job ``outbox.relay`` and
+``manage.py relay_outbox``). A rolled-back transaction enqueues nothing; a
+message published twice runs once. Never call ``.delay`` inside a transaction.
+
+Arguments must be JSON (ids, strings, numbers); dates arrive as ISO strings.
+"""
 
 from functools import partial
 
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
 
 
-def enqueue(task, *args, **kwargs) -> None:
-    """Send ``task`` with the given arguments once the current transaction commits.
+def _task_name(task) -> str:
+    return task if isinstance(task, str) else task.name
 
-    Outside a transaction it is sent at once. Never call ``.delay`` inside a
-    transaction: a rolled-back write must not leave a task behind, and a task
-    must not start before the rows it reads are committed.
+
+def _encode(args, kwargs):
+    import json
+
+    # Round-trip through JSON now, so a bad argument fails in the caller, not in the worker.
+    return json.loads(json.dumps([list(args), kwargs], cls=DjangoJSONEncoder))
+
+
+def enqueue(task, *args, **kwargs):
+    """Run ``task(*args, **kwargs)`` once, after the current transaction commits.
+
+    Returns the ``OutboxMessage``. ``task`` is a Celery task or its registered name.
     """
-    transaction.on_commit(partial(task.apply_async, args=args, kwargs=kwargs))
+    from outbox.models import OutboxMessage
+    from outbox.relay import publish_after_commit
+
+    encoded_args, encoded_kwargs = _encode(args, kwargs)
+    message = OutboxMessage.objects.create(
+        task=_task_name(task),
+        args=encoded_args,
+        kwargs=encoded_kwargs,
+        queue=getattr(task, "queue", None) or "",
+    )
+    transaction.on_commit(partial(publish_after_commit, message.pk))
+    return message
+
+
+def enqueue_unique(key: str, task, *args, **kwargs):
+    """Like ``enqueue``, but at most one message per ``key`` ever (e.g. "approve-request-42").
+
+    Returns the message, or ``None`` when one with this key exists already.
+    """
+    from outbox.models import OutboxMessage
+    from outbox.relay import publish_after_commit
+
+    encoded_args, encoded_kwargs = _encode(args, kwargs)
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                task=_task_name(task),
+                args=encoded_args,
+                kwargs=encoded_kwargs,
+                queue=getattr(task, "queue", None) or "",
+                dedup_key=key[:200],
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(partial(publish_after_commit, message.pk))
+    return message
