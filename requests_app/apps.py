@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
     verbose_name = _("Deployment requests")
+
+    def ready(self):
+        from requests_app import receivers
+
+        receivers.connect()

@@ -44,6 +44,16 @@ class CareOrganisation(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    registered_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
 
     objects = CareOrganisationQuerySet.as_manager()
 
@@ -106,6 +116,14 @@ class DeploymentRequest(models.Model):
         _("postcode of the location"), max_length=7, validators=[validate_postcode]
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="requests")
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality of the location"),
+    )
     description = models.TextField(_("what is going on"), blank=True)
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
@@ -117,6 +135,8 @@ class DeploymentRequest(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     filled_at = models.DateTimeField(_("filled at"), null=True, blank=True)
     closed_reason = models.TextField(_("reason"), blank=True)
+    info_requested_at = models.DateTimeField(_("more information asked at"), null=True, blank=True)
+    info_request = models.TextField(_("information asked for"), blank=True)
 
     objects = DeploymentRequestQuerySet.as_manager()
 
@@ -145,10 +165,21 @@ class LadderAttestation(models.Model):
             models.UniqueConstraint(fields=["request", "step"], name="attestation_once_per_step")
         ]
 
+    def __str__(self):
+        return f"{self.request_id}: {self.step_id} {self.taken_on}"
+
 
 class ShiftQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(request__in=DeploymentRequest.objects.visible_to(user))
+
+    def annotate_confirmed(self):
+        """``confirmed``: booked places (confirmed or already worked), counted from rows."""
+        return self.annotate(
+            confirmed=models.Count(
+                "assignments", filter=Q(assignments__status__in=["confirmed", "completed"])
+            )
+        )
 
 
 class Shift(models.Model):
@@ -178,6 +209,20 @@ class Shift(models.Model):
     def __str__(self):
         return f"{self.profile} {self.start:%Y-%m-%d %H:%M}"
 
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+class InvitationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reservists: their own; coordinators: via the shift's request."""
+        scope = scope_of(user)
+        q = Q(shift__request__in=DeploymentRequest.objects.visible_to(user))
+        if scope.is_reservist:
+            q |= Q(reservist__user_id=scope.user_id)
+        return self.filter(q)
+
 
 class Invitation(models.Model):
     class Status(models.TextChoices):
@@ -200,6 +245,8 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     answered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -211,6 +258,19 @@ class Invitation(models.Model):
             models.Index(fields=["reservist", "status"]),
             models.Index(fields=["status", "expires_at"]),
         ]
+
+    def __str__(self):
+        return f"{self.reservist_id} → {self.shift_id} ({self.status})"
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reservists: their own; organisations and coordinators: via the shift's request."""
+        scope = scope_of(user)
+        q = Q(shift__request__in=DeploymentRequest.objects.visible_to(user))
+        if scope.is_reservist:
+            q |= Q(reservist__user_id=scope.user_id)
+        return self.filter(q)
 
 
 class Assignment(models.Model):
@@ -239,6 +299,12 @@ class Assignment(models.Model):
     created_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    hours_confirmed_at = models.DateTimeField(null=True, blank=True)
+    hours_confirmed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")
@@ -255,3 +321,6 @@ class Assignment(models.Model):
             models.Index(fields=["reservist", "status", "start"]),
             models.Index(fields=["shift", "status"]),
         ]
+
+    def __str__(self):
+        return f"{self.reservist_id} @ {self.shift_id} ({self.status})"

@@ -1,0 +1,373 @@
+"""REST API of the requests app (paths and field names per api.md). Thin: every
+write calls a service; every queryset goes through ``visible_to``."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from accounts.audit import log_list
+from accounts.permissions import IsCoordinator, IsReservist
+from accounts.scope import scope_of
+from registry.models import Reservist
+from requests_app import services
+from requests_app.errors import RequestInvalid
+from requests_app.matching import ranked_for_shift
+from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation, Shift
+from requests_app.serializers import (
+    AssignmentSerializer,
+    AssignSerializer,
+    CandidateSerializer,
+    HoursSerializer,
+    InvitationSerializer,
+    OrganisationSerializer,
+    QueueEntrySerializer,
+    ReasonSerializer,
+    RequestCreateSerializer,
+    RequestDetailSerializer,
+    RequestSerializer,
+    RequiredReasonSerializer,
+)
+from requests_app.services.requests import open_requests_for_queue, sort_queue
+
+
+def _with_defaults(*extra):
+    """Keep the default permissions (signed in, MFA for staff) and add ``extra``."""
+    return [*api_settings.DEFAULT_PERMISSION_CLASSES, *extra]
+
+
+def _invalid(exc: RequestInvalid):
+    return ValidationError(exc.errors)
+
+
+class OrganisationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Care organisations in the caller's scope. POST registers a new one (pending
+    until a national coordinator approves it)."""
+
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self):
+        return (
+            CareOrganisation.objects.visible_to(self.request.user)
+            .select_related("region", "municipality")
+            .order_by("name", "id")
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = services.register_organisation(
+            serializer.validated_data, actor=self.request.user
+        )
+
+    @extend_schema(request=None, responses=OrganisationSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        org = services.approve_organisation(self.get_object(), actor=request.user)
+        return Response(OrganisationSerializer(org).data)
+
+    @extend_schema(request=RequiredReasonSerializer, responses=OrganisationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        data = RequiredReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        org = services.reject_organisation(
+            self.get_object(), actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(OrganisationSerializer(org).data)
+
+
+def request_queryset(user, *, people=False):
+    shifts = Shift.objects.annotate_confirmed().select_related("profile").order_by("start", "id")
+    if people:
+        shifts = shifts.prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("reservist").order_by("start", "id"),
+            )
+        )
+    return (
+        DeploymentRequest.objects.visible_to(user)
+        .exclude(status=DeploymentRequest.Status.DRAFT)
+        .select_related("organisation", "region", "crisis")
+        .prefetch_related(
+            Prefetch("shifts", queryset=shifts),
+            Prefetch("ladder", queryset=_ladder_qs()),
+        )
+    )
+
+
+def _ladder_qs():
+    from requests_app.models import LadderAttestation
+
+    return LadderAttestation.objects.select_related("step").order_by("step__order")
+
+
+class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Deployment requests. Care organisations: their own; regional coordinators:
+    their region (read-only); national coordinators and the triangle: all."""
+
+    filterset_fields = ["status", "category"]
+
+    def get_queryset(self):
+        return request_queryset(self.request.user, people=self.action == "retrieve").order_by(
+            "-submitted_at", "-id"
+        )
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return RequestDetailSerializer
+        if self.action == "create":
+            return RequestCreateSerializer
+        return RequestSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        people = [a.reservist_id for s in obj.shifts.all() for a in s.assignments.all()]
+        if people:
+            log_list(request, request.user, Reservist, people, detail=f"request {obj.pk}")
+        return Response(RequestDetailSerializer(obj).data)
+
+    @extend_schema(
+        request=RequestCreateSerializer,
+        responses={201: RequestSerializer, 400: OpenApiResponse(description="Field errors")},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = RequestCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = data.pop("organisation")
+        try:
+            obj = services.create_request(organisation, data, actor=request.user)
+        except RequestInvalid as exc:
+            raise _invalid(exc) from exc
+        obj = request_queryset(request.user).get(pk=obj.pk)
+        return Response(RequestSerializer(obj).data, status=status.HTTP_201_CREATED)
+
+    def _done(self, obj):
+        return Response(RequestSerializer(request_queryset(self.request.user).get(pk=obj.pk)).data)
+
+    @extend_schema(request=ReasonSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        obj = services.cancel_request(
+            self.get_object(), actor=request.user, reason=data.validated_data["reason"]
+        )
+        return self._done(obj)
+
+    @extend_schema(request=ReasonSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        obj = services.approve_request(
+            self.get_object(), actor=request.user, reason=data.validated_data["reason"]
+        )
+        return self._done(obj)
+
+    @extend_schema(request=RequiredReasonSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        obj = self.get_object()
+        data = RequiredReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        obj = services.reject_request(obj, actor=request.user, reason=data.validated_data["reason"])
+        return self._done(obj)
+
+    @extend_schema(request=RequiredReasonSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"], url_path="ask-information")
+    def ask_information(self, request, pk=None):
+        obj = self.get_object()
+        data = RequiredReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        obj = services.ask_more_information(
+            obj, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return self._done(obj)
+
+    @extend_schema(request=RequiredReasonSerializer, responses=RequestSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        obj = self.get_object()
+        data = RequiredReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        obj = services.escalate_request(
+            obj, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return self._done(obj)
+
+    @extend_schema(responses=QueueEntrySerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def queue(self, request):
+        """Open requests (submitted, approved, escalated) in priority order, each with
+        the reason for its position."""
+        scope = scope_of(request.user)
+        if not (scope.is_national or scope.is_triangle or scope.is_regional):
+            return Response(
+                {"detail": _("Your role may not do this.")}, status=status.HTTP_403_FORBIDDEN
+            )
+        qs = open_requests_for_queue(request.user).prefetch_related(
+            Prefetch(
+                "shifts",
+                queryset=Shift.objects.annotate_confirmed()
+                .select_related("profile")
+                .order_by("start", "id"),
+            ),
+            Prefetch("ladder", queryset=_ladder_qs()),
+        )
+        rows = []
+        for position, (obj, reason) in enumerate(sort_queue(qs), start=1):
+            obj.position = position
+            obj.priority_reason = reason
+            rows.append(obj)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(QueueEntrySerializer(page, many=True).data)
+
+
+class ShiftViewSet(viewsets.GenericViewSet):
+    """Shifts: the ranked candidates and assigning by hand."""
+
+    permission_classes = _with_defaults(IsCoordinator)
+    serializer_class = CandidateSerializer
+
+    def get_queryset(self):
+        return Shift.objects.visible_to(self.request.user).select_related(
+            "request__organisation", "request__region", "profile"
+        )
+
+    @extend_schema(responses=CandidateSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def candidates(self, request, pk=None):
+        """Eligible reservists for the shift, ranked, with the reasons."""
+        shift = self.get_object()
+        ranked = ranked_for_shift(shift)
+        page = self.paginate_queryset(ranked)
+        ids = [r.candidate.reservist_id for r in page]
+        invited = dict(
+            Invitation.objects.filter(shift=shift, reservist_id__in=ids).values_list(
+                "reservist_id", "status"
+            )
+        )
+        codes = dict(Reservist.objects.filter(pk__in=ids).values_list("pk", "home_region__code"))
+        if ids:
+            log_list(request, request.user, Reservist, ids, detail=f"candidates shift {shift.pk}")
+        data = [
+            {
+                "position": r.position,
+                "reservist": r.candidate.reservist_id,
+                "name": r.candidate.name,
+                "home_region": codes.get(r.candidate.reservist_id),
+                "readiness": r.candidate.readiness,
+                "recent_deployments": r.candidate.recent_deployments,
+                "response_rate": r.candidate.response_rate,
+                "reasons": r.reasons,
+                "invitation": invited.get(r.candidate.reservist_id),
+            }
+            for r in page
+        ]
+        return self.get_paginated_response(CandidateSerializer(data, many=True).data)
+
+    @extend_schema(request=AssignSerializer, responses={201: AssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """A national coordinator books a reservist by hand."""
+        shift = self.get_object()
+        data = AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reservist = get_object_or_404(
+            Reservist.objects.visible_to(request.user), pk=data.validated_data["reservist"]
+        )
+        assignment = services.assign_manually(shift, reservist, actor=request.user)
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class AssignmentViewSet(viewsets.GenericViewSet):
+    serializer_class = AssignmentSerializer
+
+    def get_queryset(self):
+        return Assignment.objects.visible_to(self.request.user).select_related(
+            "shift__request__organisation", "shift__request__region", "shift__profile"
+        )
+
+    @extend_schema(request=HoursSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def hours(self, request, pk=None):
+        """The organisation confirms the hours worked (or a no-show) after the shift."""
+        assignment = self.get_object()
+        data = HoursSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = services.confirm_hours(
+            assignment,
+            actor=request.user,
+            hours_worked=data.validated_data.get("hours_worked"),
+            no_show=data.validated_data["no_show"],
+        )
+        return Response(AssignmentSerializer(assignment).data)
+
+
+def _shift_related():
+    return ("shift__request__organisation", "shift__request__region", "shift__profile")
+
+
+class MyInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The signed-in reservist's invitations (newest first)."""
+
+    permission_classes = _with_defaults(IsReservist)
+    serializer_class = InvitationSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return (
+            Invitation.objects.filter(reservist__user=self.request.user)
+            .select_related(*_shift_related())
+            .order_by("-created_at", "-id")
+        )
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: AssignmentSerializer,
+            409: OpenApiResponse(description="Full, overlapping, too little rest, or expired"),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        assignment = services.accept_invitation(self.get_object(), actor=request.user)
+        assignment = Assignment.objects.select_related(*_shift_related()).get(pk=assignment.pk)
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.decline_invitation(
+            self.get_object(), actor=request.user, reason=data.validated_data["reason"]
+        )
+        invitation = self.get_queryset().get(pk=invitation.pk)
+        return Response(InvitationSerializer(invitation).data)
+
+
+class MyAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The signed-in reservist's bookings (my deployments)."""
+
+    permission_classes = _with_defaults(IsReservist)
+    serializer_class = AssignmentSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return (
+            Assignment.objects.filter(reservist__user=self.request.user)
+            .select_related(*_shift_related())
+            .order_by("start", "id")
+        )

@@ -1,0 +1,28 @@
+"""Reacting to the escalation app (which cannot import us): its signal, our receiver."""
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def on_escalation_decided(sender, escalation=None, decision=None, actor=None, **kwargs):
+    from requests_app.services.requests import escalation_decided
+
+    request = getattr(escalation, "request", None)
+    if request is None:
+        return
+    escalation_decided(
+        request, str(decision or ""), actor=actor, reason=getattr(escalation, "reason", "") or ""
+    )
+
+
+def connect() -> bool:
+    try:
+        from escalation.signals import escalation_decided
+    except ImportError:  # the escalation app does not provide the signal (yet)
+        logger.warning("escalation.signals.escalation_decided missing: receiver not connected")
+        return False
+    escalation_decided.connect(
+        on_escalation_decided, dispatch_uid="requests_app.on_escalation_decided"
+    )
+    return True

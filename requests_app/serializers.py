@@ -1,0 +1,250 @@
+"""DRF serializers with the contract's field names (api.md)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from escalation.models import Crisis, LadderStep
+from registry.models import Municipality, Profile
+from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation, Shift
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    municipality = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Municipality.objects.valid_on(),
+        help_text=_("CBS code of the municipality, e.g. GM0344; the region follows from it."),
+    )
+
+    class Meta:
+        model = CareOrganisation
+        fields = [
+            "id",
+            "name",
+            "kvk",
+            "agb",
+            "sector",
+            "address",
+            "postcode",
+            "municipality",
+            "region",
+            "status",
+        ]
+        read_only_fields = ["id", "region", "status"]
+        extra_kwargs = {"kvk": {"validators": []}, "agb": {"required": True}}
+
+
+class AssignmentPersonSerializer(serializers.ModelSerializer):
+    """Who is coming (for the organisation and coordinators): name, profile, phone."""
+
+    name = serializers.SerializerMethodField()
+    phone = serializers.CharField(source="reservist.phone", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "reservist", "name", "phone", "status", "hours_worked", "no_show"]
+
+    def get_name(self, obj) -> str:
+        return str(obj.reservist)
+
+
+class ShiftSerializer(serializers.ModelSerializer):
+    profile = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    confirmed = serializers.IntegerField(read_only=True, default=0)
+    cancelled = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Shift
+        fields = ["id", "profile", "start", "end", "count", "confirmed", "cancelled"]
+
+    def get_cancelled(self, obj) -> bool:
+        return obj.cancelled_at is not None
+
+
+class ShiftWithPeopleSerializer(ShiftSerializer):
+    assignments = serializers.SerializerMethodField()
+
+    class Meta(ShiftSerializer.Meta):
+        fields = ShiftSerializer.Meta.fields + ["assignments"]
+
+    @extend_schema_field(AssignmentPersonSerializer(many=True))
+    def get_assignments(self, obj):
+        rows = [a for a in obj.assignments.all() if a.status != "cancelled" or a.no_show]
+        return AssignmentPersonSerializer(rows, many=True).data
+
+
+class LadderEntrySerializer(serializers.Serializer):
+    step = serializers.SlugRelatedField(slug_field="code", queryset=LadderStep.objects.all())
+    taken_on = serializers.DateField()
+    evidence = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    shifts = ShiftSerializer(many=True, read_only=True)
+    ladder = serializers.SerializerMethodField()
+    hours_to_fill = serializers.SerializerMethodField(
+        help_text=_("Hours from approval to filled (target: 24).")
+    )
+
+    class Meta:
+        model = DeploymentRequest
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "category",
+            "status",
+            "postcode",
+            "region",
+            "description",
+            "crisis",
+            "shifts",
+            "ladder",
+            "contact_name",
+            "contact_phone",
+            "submitted_at",
+            "approved_at",
+            "filled_at",
+            "hours_to_fill",
+            "info_request",
+            "closed_reason",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LadderEntrySerializer(many=True))
+    def get_ladder(self, obj):
+        return [
+            {"step": a.step.code, "taken_on": a.taken_on, "evidence": a.evidence}
+            for a in obj.ladder.all()
+        ]
+
+    def get_hours_to_fill(self, obj) -> float | None:
+        if obj.approved_at and obj.filled_at:
+            return round((obj.filled_at - obj.approved_at).total_seconds() / 3600, 1)
+        return None
+
+
+class RequestDetailSerializer(RequestSerializer):
+    shifts = ShiftWithPeopleSerializer(many=True, read_only=True)
+
+
+class QueueEntrySerializer(RequestSerializer):
+    position = serializers.IntegerField(read_only=True)
+    priority_reason = serializers.CharField(read_only=True)
+
+    class Meta(RequestSerializer.Meta):
+        fields = ["position", "priority_reason"] + RequestSerializer.Meta.fields
+        read_only_fields = fields
+
+
+class ShiftWriteSerializer(serializers.Serializer):
+    profile = serializers.SlugRelatedField(
+        slug_field="code", queryset=Profile.objects.filter(active=True)
+    )
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    count = serializers.IntegerField(min_value=1, max_value=500)
+
+    def validate(self, attrs):
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
+        if attrs["start"] <= timezone.now():
+            raise serializers.ValidationError({"start": [_("A shift must start in the future.")]})
+        return attrs
+
+
+class RequestCreateSerializer(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=CareOrganisation.objects.none())
+    category = serializers.ChoiceField(choices=DeploymentRequest.Category.choices)
+    postcode = serializers.CharField(max_length=8)
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.valid_on(), required=False, allow_null=True
+    )
+    description = serializers.CharField()
+    crisis = serializers.PrimaryKeyRelatedField(
+        queryset=Crisis.objects.all(), required=False, allow_null=True
+    )
+    contact_name = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    shifts = ShiftWriteSerializer(many=True)
+    ladder = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["organisation"].queryset = CareOrganisation.objects.visible_to(request.user)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequiredReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    shift_detail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "shift", "status", "expires_at", "wave", "created_at", "shift_detail"]
+
+    @extend_schema_field(serializers.DictField())
+    def get_shift_detail(self, obj):
+        return shift_detail(obj.shift)
+
+
+def shift_detail(shift) -> dict:
+    request = shift.request
+    return {
+        "id": shift.pk,
+        "profile": shift.profile.code,
+        "profile_name": shift.profile.name,
+        "start": serializers.DateTimeField().to_representation(shift.start),
+        "end": serializers.DateTimeField().to_representation(shift.end),
+        "organisation": request.organisation.name,
+        "postcode": request.postcode,
+        "region": request.region.code,
+        "cancelled": shift.cancelled_at is not None,
+    }
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    shift_detail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "shift", "reservist", "status", "hours_worked", "no_show", "shift_detail"]
+
+    @extend_schema_field(serializers.DictField())
+    def get_shift_detail(self, obj):
+        return shift_detail(obj.shift)
+
+
+class HoursSerializer(serializers.Serializer):
+    hours_worked = serializers.DecimalField(
+        max_digits=4, decimal_places=2, required=False, allow_null=True
+    )
+    no_show = serializers.BooleanField(required=False, default=False)
+
+
+class AssignSerializer(serializers.Serializer):
+    reservist = serializers.IntegerField()
+
+
+class CandidateSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    reservist = serializers.IntegerField()
+    name = serializers.CharField()
+    home_region = serializers.CharField(allow_null=True)
+    readiness = serializers.CharField()
+    recent_deployments = serializers.IntegerField()
+    response_rate = serializers.FloatField(allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+    invitation = serializers.CharField(allow_null=True)

@@ -1,0 +1,189 @@
+"""Signing up for a shift: first come, first served, never overbooked.
+
+Lock order is fixed — the reservist row, then the shift row (SELECT ... FOR
+UPDATE) — and capacity is recounted from committed Assignment rows while the
+locks are held. The PostgreSQL exclusion constraint on reservist + time range
+(migration 0004) and the unique live assignment per shift are the last line.
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import log_action
+from accounts.scope import scope_of
+from registry.models import Reservist
+from requests_app import notify
+from requests_app.errors import (
+    InvitationClosedError,
+    OverlapError,
+    RequestNotAllowed,
+    RequestStateError,
+    RestTimeError,
+    ShiftFullError,
+    WorkingTimeError,
+)
+from requests_app.matching import LIVE, max_shift_hours, max_week_hours, rest_hours, week_bounds
+from requests_app.models import Assignment, DeploymentRequest, Invitation, Shift
+
+BOOKABLE = (DeploymentRequest.Status.APPROVED, DeploymentRequest.Status.ESCALATED)
+
+
+def check_fit(reservist_id: int, shift, *, exclude_assignment=None) -> None:
+    """Overlap, rest time and working-time limits against the reservist's live bookings.
+    Call with the reservist row locked."""
+    if shift.end - shift.start > timedelta(hours=max_shift_hours()):
+        raise WorkingTimeError(
+            _("This shift is longer than %(hours)d hours.") % {"hours": max_shift_hours()}
+        )
+    rest = timedelta(hours=rest_hours())
+    live = Assignment.objects.filter(reservist_id=reservist_id, status__in=LIVE)
+    if exclude_assignment is not None:
+        live = live.exclude(pk=exclude_assignment.pk)
+    near = list(
+        live.filter(start__lt=shift.end + rest, end__gt=shift.start - rest).values_list(
+            "start", "end"
+        )
+    )
+    for start, end in near:
+        if start < shift.end and end > shift.start:
+            raise OverlapError(
+                _(
+                    "You are already booked on a shift at the same time (%(when)s). "
+                    "You cannot do both."
+                )
+                % {"when": timezone.localtime(start).strftime("%d-%m-%Y %H:%M")}
+            )
+    if near:
+        raise RestTimeError(
+            _(
+                "There must be at least %(hours)d hours of rest between two shifts; "
+                "this shift is too close to one you are already booked on."
+            )
+            % {"hours": rest_hours()}
+        )
+    week_start, week_end = week_bounds(shift.start)
+    booked = live.filter(start__gte=week_start, start__lt=week_end).aggregate(
+        total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField()))
+    )["total"] or timedelta(0)
+    if booked + (shift.end - shift.start) > timedelta(hours=max_week_hours()):
+        raise WorkingTimeError(
+            _("With this shift you would work more than %(hours)d hours in that week.")
+            % {"hours": max_week_hours()}
+        )
+
+
+def _lock(reservist_id: int, shift_id: int):
+    """Fixed order: reservist, then shift."""
+    reservist = Reservist.objects.select_for_update().get(pk=reservist_id)
+    shift = Shift.objects.select_for_update().get(pk=shift_id)
+    return reservist, shift
+
+
+def _book(reservist, shift, *, actor) -> Assignment:
+    """Under the locks: recount, check, insert."""
+    request = DeploymentRequest.objects.get(pk=shift.request_id)
+    if shift.cancelled_at or request.status not in BOOKABLE:
+        raise InvitationClosedError(_("This shift is no longer open."))
+    if shift.start <= timezone.now():
+        raise InvitationClosedError(_("This shift has already started."))
+    if Assignment.objects.filter(shift=shift, reservist=reservist, status__in=LIVE).exists():
+        raise OverlapError(_("You are already booked on this shift."))
+    booked = Assignment.objects.filter(shift=shift, status__in=LIVE).count()
+    if booked >= shift.count:
+        raise ShiftFullError()
+    check_fit(reservist.pk, shift)
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                shift=shift,
+                reservist=reservist,
+                start=shift.start,
+                end=shift.end,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError as exc:  # the exclusion / unique constraint: last line
+        raise OverlapError() from exc
+    log_action(assignment, "assignment.booked", actor, shift=shift.pk)
+    if booked + 1 >= shift.count:
+        _shift_full(shift)
+    from requests_app.services.requests import update_fill_state
+
+    update_fill_state(request)
+    return assignment
+
+
+def _shift_full(shift) -> None:
+    """Open invitations are withdrawn when the shift fills."""
+    Invitation.objects.filter(shift=shift, status=Invitation.Status.PENDING).update(
+        status=Invitation.Status.WITHDRAWN, answered_at=timezone.now()
+    )
+
+
+def accept_invitation(invitation, *, actor) -> Assignment:
+    """The reservist accepts: booked, or a 409 (full, overlap, rest, expired)."""
+    with transaction.atomic():
+        reservist, shift = _lock(invitation.reservist_id, invitation.shift_id)
+        if reservist.user_id != getattr(actor, "pk", None):
+            raise RequestNotAllowed(_("Only the invited reservist can accept."))
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        now = timezone.now()
+        if invitation.status != Invitation.Status.PENDING or invitation.expires_at <= now:
+            if invitation.status == Invitation.Status.WITHDRAWN and not shift.cancelled_at:
+                raise ShiftFullError()
+            raise InvitationClosedError()
+        assignment = _book(reservist, shift, actor=actor)
+        invitation.status = Invitation.Status.ACCEPTED
+        invitation.answered_at = now
+        invitation.save(update_fields=["status", "answered_at"])
+        log_action(invitation, "invitation.accepted", actor)
+        _confirm_to_reservist(assignment)
+        return assignment
+
+
+def decline_invitation(invitation, *, actor, reason: str = "") -> Invitation:
+    from nzr.tasks import enqueue
+    from requests_app import tasks
+
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update().select_related("reservist").get(pk=invitation.pk)
+        )
+        if invitation.reservist.user_id != getattr(actor, "pk", None):
+            raise RequestNotAllowed(_("Only the invited reservist can decline."))
+        if invitation.status != Invitation.Status.PENDING:
+            raise RequestStateError(_("This invitation is no longer open."))
+        invitation.status = Invitation.Status.DECLINED
+        invitation.answered_at = timezone.now()
+        invitation.save(update_fields=["status", "answered_at"])
+        log_action(invitation, "invitation.declined", actor, reason)
+        enqueue(tasks.next_wave, invitation.shift_id)
+        return invitation
+
+
+def assign_manually(shift, reservist, *, actor) -> Assignment:
+    """A national coordinator books a reservist by hand (same locks, same checks)."""
+    if not scope_of(actor).is_national:
+        raise RequestNotAllowed(_("Only a national coordinator may assign by hand."))
+    with transaction.atomic():
+        reservist, shift = _lock(reservist.pk, shift.pk)
+        assignment = _book(reservist, shift, actor=actor)
+        Invitation.objects.filter(
+            shift=shift, reservist=reservist, status=Invitation.Status.PENDING
+        ).update(status=Invitation.Status.ACCEPTED, answered_at=timezone.now())
+        log_action(assignment, "assignment.assigned_by_hand", actor)
+        _confirm_to_reservist(assignment)
+        return assignment
+
+
+def _confirm_to_reservist(assignment) -> None:
+    r = assignment.reservist
+    notify.email_later(
+        [r.email],
+        "assignment_confirmed",
+        {"assignment": assignment, "shift": assignment.shift, "reservist": r},
+        notify.reservist_language(r),
+    )
