@@ -328,15 +328,15 @@ def deployment_report(crisis: Crisis) -> dict:
     """What the reserve deployed for this crisis (via the requests linked to it)."""
     live = Q(requests__shifts__assignments__status__in=["confirmed", "completed"])
     row = Crisis.objects.filter(pk=crisis.pk).aggregate(
-        requests=Count("requests", distinct=True),
-        assignments=Count("requests__shifts__assignments", filter=live, distinct=True),
-        completed=Count(
+        n_requests=Count("requests", distinct=True),
+        n_assignments=Count("requests__shifts__assignments", filter=live, distinct=True),
+        n_completed=Count(
             "requests__shifts__assignments",
             filter=Q(requests__shifts__assignments__status="completed"),
             distinct=True,
         ),
-        reservists=Count("requests__shifts__assignments__reservist", filter=live, distinct=True),
-        hours=Sum(
+        n_reservists=Count("requests__shifts__assignments__reservist", filter=live, distinct=True),
+        n_hours=Sum(
             "requests__shifts__assignments__hours_worked",
             filter=Q(requests__shifts__assignments__status="completed"),
         ),
@@ -345,11 +345,11 @@ def deployment_report(crisis: Crisis) -> dict:
         crisis.responses.values_list("answer").annotate(n=Count("id")).values_list("answer", "n")
     )
     return {
-        "requests": row["requests"] or 0,
-        "assignments": row["assignments"] or 0,
-        "completed": row["completed"] or 0,
-        "reservists": row["reservists"] or 0,
-        "hours_worked": float(row["hours"] or 0),
+        "requests": row["n_requests"] or 0,
+        "assignments": row["n_assignments"] or 0,
+        "completed": row["n_completed"] or 0,
+        "reservists": row["n_reservists"] or 0,
+        "hours_worked": float(row["n_hours"] or 0),
         "called": sum(answers.values()),
         "available": answers.get(CrisisResponse.Answer.AVAILABLE, 0),
         "unavailable": answers.get(CrisisResponse.Answer.UNAVAILABLE, 0),
