@@ -171,11 +171,15 @@ def test_national_csv_has_the_rows(client, national_coordinator, picture):
 
 
 def test_national_xlsx_has_the_rows(client, national_coordinator, picture):
-    rows = read_xlsx(get(client, national_coordinator, "/figures/export/requests_status.xlsx"))
+    url = "/figures/export/requests_status.xlsx"
+    rows = read_xlsx(get(client, national_coordinator, url, HTTP_ACCEPT_LANGUAGE="en"))
     header, body = rows[0], rows[1:]
-    assert header == ["Status", "Aanvragen"]
+    assert header == ["Status", "Requests"]
     counts = dict(body)
-    assert counts["Goedgekeurd"] == 1 and counts["Gevuld"] == 1 and counts["Geannuleerd"] == 1
+    assert counts["Approved"] == 1 and counts["Filled"] == 1 and counts["Cancelled"] == 1
+    assert counts["Submitted"] == 0 and "Draft" not in counts
+    dutch = read_xlsx(get(client, national_coordinator, url))
+    assert dutch[0] == ["Status", "Aanvragen"]
 
 
 def test_region_download_is_scoped(client, regional_coordinator, picture):
