@@ -1,6 +1,31 @@
-from rest_framework import serializers, viewsets
+"""REST API of the register: reference data, /me/ for the reservist, the register search."""
 
-from registry.models import Profile, Region
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.audit import log_list, log_read
+from accounts.models import AccessLog
+from accounts.permissions import IsCoordinator
+from registry import services
+from registry.deployability import deployable, reasons_not_deployable
+from registry.filters import ReservistFilter
+from registry.models import (
+    Availability,
+    Municipality,
+    Profession,
+    Profile,
+    Region,
+    Reservist,
+    Sector,
+)
+from registry.validators import normalise_digits, validate_big_number
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -37,3 +62,311 @@ class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProfileSerializer
     lookup_field = "code"
     pagination_class = None
+
+
+# --- reservists ------------------------------------------------------------------------
+
+
+class MunicipalityField(serializers.RelatedField):
+    """A municipality by its CBS code ("GM0344"), as valid today."""
+
+    default_error_messages = {
+        "unknown": _("Unknown municipality code “{value}”: use the CBS code, e.g. GM0344."),
+    }
+
+    def get_queryset(self):
+        return Municipality.objects.valid_on()
+
+    def to_representation(self, value):
+        return value.code
+
+    def to_internal_value(self, data):
+        code = str(data or "").strip().upper()
+        municipality = self.get_queryset().filter(code=code).select_related("region").first()
+        if municipality is None:
+            self.fail("unknown", value=data)
+        return municipality
+
+
+class BIGNumberField(serializers.CharField):
+    def to_internal_value(self, data):
+        value = normalise_digits(super().to_internal_value(data))
+        if value:
+            try:
+                validate_big_number(value)
+            except Exception as exc:  # Django ValidationError -> DRF
+                raise serializers.ValidationError(list(exc.messages)) from exc
+        return value
+
+
+RESERVIST_FIELDS = [
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "phone",
+    "postcode",
+    "municipality",
+    "home_region",
+    "regions",
+    "sectors",
+    "profession",
+    "big_number",
+    "big_valid_until",
+    "big_check_digit_ok",
+    "level",
+    "is_student",
+    "ring",
+    "readiness",
+    "profiles",
+    "specialisations",
+    "diplomas",
+    "years_experience",
+    "last_worked_in_care",
+    "status",
+    "deployable",
+    "deployable_reasons",
+    "consent_at",
+    "availability_confirmed_on",
+    "created_at",
+]
+
+
+class ReservistSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(read_only=True)
+    municipality = MunicipalityField(required=False, allow_null=True)
+    home_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    regions = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Region.objects.all(), required=False
+    )
+    profiles = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Profile.objects.filter(active=True), required=False
+    )
+    profession = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Profession.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    sectors = serializers.ListField(
+        child=serializers.ChoiceField(choices=Sector.choices), required=False
+    )
+    specialisations = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=20
+    )
+    big_number = BIGNumberField(required=False, allow_blank=True, max_length=20)
+    big_check_digit_ok = serializers.BooleanField(read_only=True, allow_null=True)
+    deployable = serializers.SerializerMethodField()
+    deployable_reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reservist
+        fields = RESERVIST_FIELDS
+        read_only_fields = [
+            "id",
+            "ring",
+            "status",
+            "consent_at",
+            "availability_confirmed_on",
+            "created_at",
+        ]
+
+    def get_deployable(self, obj) -> bool:
+        ids = self.context.get("deployable_ids")
+        if ids is not None:
+            return obj.pk in ids
+        return not self._reasons(obj)
+
+    def get_deployable_reasons(self, obj) -> list[str]:
+        return self._reasons(obj)
+
+    def _reasons(self, obj):
+        cache = self.context.setdefault("_reasons", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = reasons_not_deployable(obj, timezone.localdate())
+        return cache[obj.pk]
+
+    def update(self, instance, validated_data):
+        return services.update_reservist(
+            instance, validated_data, actor=self.context["request"].user
+        )
+
+
+class ReservistListSerializer(ReservistSerializer):
+    """The register list: ``deployable`` computed for the whole page in one query."""
+
+    class Meta(ReservistSerializer.Meta):
+        fields = [f for f in RESERVIST_FIELDS if f != "deployable_reasons"]
+
+
+def reservist_queryset(user):
+    return (
+        Reservist.objects.visible_to(user)
+        .select_related("user", "home_region", "municipality", "profession")
+        .prefetch_related(
+            Prefetch("regions", queryset=Region.objects.only("id", "code")),
+            Prefetch("profiles", queryset=Profile.objects.only("id", "code")),
+        )
+    )
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """The signed-in reservist's own profile. ring, status and deployability are read-only."""
+
+    serializer_class = ReservistSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return get_object_or_404(
+            reservist_queryset(self.request.user).filter(user=self.request.user, anonymised_at=None)
+        )
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        # Reload so derived fields (ring, home region) are shown as saved.
+        response.data = self.get_serializer(self.get_object()).data
+        return response
+
+
+class AvailabilitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Availability
+        fields = ["id", "start", "end", "kind", "note"]
+        read_only_fields = ["id"]
+
+    def validate(self, attrs):
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
+        return attrs
+
+
+class MeAvailabilityViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The reservist's dated availability: periods available, or absent (holiday, illness)."""
+
+    serializer_class = AvailabilitySerializer
+
+    def reservist(self):
+        return get_object_or_404(
+            Reservist.objects.visible_to(self.request.user).filter(
+                user=self.request.user, anonymised_at=None
+            )
+        )
+
+    def get_queryset(self):
+        return Availability.objects.visible_to(self.request.user).filter(
+            reservist__user=self.request.user
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.add_availability(
+            self.reservist(),
+            data["start"],
+            data["end"],
+            data.get("kind", Availability.Kind.AVAILABLE),
+            note=data.get("note", ""),
+            actor=self.request.user,
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_availability(instance, actor=self.request.user)
+
+
+class MeExportView(generics.GenericAPIView):
+    """All personal data held about the signed-in reservist (GDPR art. 15)."""
+
+    pagination_class = None
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        reservist = get_object_or_404(
+            Reservist.objects.visible_to(request.user).filter(user=request.user)
+        )
+        log_read(request, request.user, reservist, AccessLog.Action.EXPORT, "self: api export")
+        return Response(services.export_data(reservist))
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Reservist.Status.choices)
+    reason = serializers.CharField(max_length=1000, allow_blank=True, required=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, description="Home region code, e.g. VR09"),
+            OpenApiParameter("profile", str, description="Profile code"),
+            OpenApiParameter("deployable_on", OpenApiTypes.DATE),
+            OpenApiParameter("available_from", OpenApiTypes.DATE),
+            OpenApiParameter("available_until", OpenApiTypes.DATE),
+            OpenApiParameter("q", str, description="Name or BIG number"),
+        ]
+    )
+)
+class ReservistViewSet(viewsets.ReadOnlyModelViewSet):
+    """The register (regional coordinators: own region; national: all). Reads are logged."""
+
+    permission_classes = viewsets.ReadOnlyModelViewSet.permission_classes + [IsCoordinator]
+    filterset_class = ReservistFilter
+
+    def get_queryset(self):
+        return reservist_queryset(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ReservistListSerializer
+        if self.action == "change_status":
+            return StatusChangeSerializer
+        return ReservistSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "_deployable_ids", None) is not None:
+            context["deployable_ids"] = self._deployable_ids
+        return context
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        ids = [r.pk for r in rows]
+        self._deployable_ids = set(
+            deployable(Reservist.objects.filter(pk__in=ids), timezone.localdate()).values_list(
+                "pk", flat=True
+            )
+        )
+        log_list(request, request.user, Reservist, ids, detail="api: register list")
+        serializer = self.get_serializer(rows, many=True)
+        if page is not None:
+            return self.get_paginated_response(serializer.data)
+        return Response(serializer.data)
+
+    def retrieve(self, request, *args, **kwargs):
+        reservist = self.get_object()
+        log_read(request, request.user, reservist, AccessLog.Action.VIEW, "api: reservist detail")
+        return Response(self.get_serializer(reservist).data)
+
+    @extend_schema(request=StatusChangeSerializer, responses={200: ReservistSerializer})
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        reservist = self.get_object()
+        serializer = StatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.change_status(
+            reservist,
+            serializer.validated_data["status"],
+            actor=request.user,
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        reservist = self.get_object()
+        log_read(request, request.user, reservist, AccessLog.Action.VIEW, "api: status change")
+        return Response(
+            ReservistSerializer(reservist, context={"request": request}).data,
+            status=status.HTTP_200_OK,
+        )

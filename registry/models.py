@@ -284,6 +284,16 @@ class Reservist(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    onboarding_step = models.PositiveSmallIntegerField(
+        _("onboarding step reached"),
+        default=0,
+        help_text=_("The last completed step of the sign-up wizard; 0 when finished or not begun."),
+    )
+    onboarding_done = models.BooleanField(_("sign-up completed"), default=True)
+    diplomas = models.TextField(_("diplomas"), blank=True)
+    availability_reminded_on = models.DateField(
+        _("last reminded to confirm availability"), null=True, blank=True
+    )
 
     objects = ReservistQuerySet.as_manager()
 
@@ -303,6 +313,15 @@ class Reservist(models.Model):
     @property
     def email(self):
         return self.user.email if self.user_id else ""
+
+    @property
+    def big_check_digit_ok(self) -> bool | None:
+        """None without a BIG number; False is a warning for the coordinator, not a refusal."""
+        from registry.validators import big_check_digit_ok
+
+        if not self.big_number:
+            return None
+        return big_check_digit_ok(self.big_number)
 
 
 def derive_ring(
@@ -361,3 +380,68 @@ class Availability(models.Model):
 
     def __str__(self):
         return f"{self.reservist} {self.kind} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+
+
+class ReservistStatusChange(models.Model):
+    """One step in a reservist's status history: from, to, by whom, when and why."""
+
+    reservist = models.ForeignKey(
+        Reservist, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=8, choices=Reservist.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=8, choices=Reservist.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["reservist", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.reservist_id}: {self.from_status} -> {self.to_status}"
+
+
+class WeeklyAvailability(models.Model):
+    """A weekly pattern: on this weekday, between these times (Europe/Amsterdam)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    reservist = models.ForeignKey(
+        Reservist, on_delete=models.CASCADE, related_name="weekly_availability"
+    )
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("weekly availability")
+        verbose_name_plural = _("weekly availability")
+        ordering = ["weekday", "start_time"]
+        indexes = [models.Index(fields=["weekday", "start_time", "end_time"])]
+        constraints = [
+            models.CheckConstraint(
+                name="weekly_end_after_start", condition=Q(end_time__gt=models.F("start_time"))
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
