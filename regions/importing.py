@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
@@ -55,6 +55,16 @@ COLUMNS = {
     "source": ("source", "bron"),
     "campaign": ("campaign", "campagne"),
     "notes": ("notes", "notities", "opmerkingen"),
+}
+SOURCE_ALIASES = {
+    "campagne": "campaign",
+    "bureau": "agency",
+    "uitzendbureau": "agency",
+    "werkgever": "employer",
+    "extra handen": "extra_handen",
+    "extrahanden": "extra_handen",
+    "overig": "other",
+    "anders": "other",
 }
 ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
 
@@ -156,7 +166,12 @@ def _clean(row: dict, job: ImportJob) -> tuple[dict, list[str]]:
         )
     if job.kind == ImportJob.Kind.CANDIDATES:
         source = data["source"].lower()
-        labels = {str(label).lower(): value for value, label in Candidate.Source.choices}
+        labels = dict(SOURCE_ALIASES)
+        for language in ("en", "nl"):
+            with translation.override(language):
+                labels.update(
+                    {str(label).lower(): value for value, label in Candidate.Source.choices}
+                )
         if not source:
             data["source"] = Candidate.Source.CAMPAIGN
         elif source in Candidate.Source.values:

@@ -106,7 +106,15 @@ def _session_or_404(request, pk):
 def session_detail(request, pk, attendance_form=None):
     session = _session_or_404(request, pk)
     scope = scope_of(request.user)
-    context = {"session": session, "taken": services.seats_taken(session)}
+    context = {
+        "session": session,
+        "taken": services.seats_taken(session),
+        "signups": None,
+        "attendance_form": None,
+        "can_record_attendance": False,
+        "reservist": None,
+        "my_signup": None,
+    }
     context["left"] = max(0, session.capacity - context["taken"])
     if scope.is_coordinator:
         signups = list(
