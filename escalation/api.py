@@ -155,6 +155,8 @@ class RequestSummarySerializer(serializers.Serializer):
 
 
 class EscalationSerializer(serializers.ModelSerializer):
+    # A plain string in the schema (the enum name "status" is taken by other apps' schemas).
+    status = serializers.CharField(read_only=True, help_text="open | fact_finding | decided")
     fact_finding = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
     request_summary = serializers.SerializerMethodField()

@@ -35,7 +35,7 @@ def test_list_for_triangle_and_national(api_as, triangle_member, national_coordi
         body = api_as(user).get("/api/v1/escalations/").json()
         assert body["count"] == 1
         row = body["results"][0]
-        assert set(["id", "request", "status", "fact_finding", "decision", "reason"]) <= set(row)
+        assert {"id", "request", "status", "fact_finding", "decision", "reason"} <= set(row)
         assert row["request"] == escalation.request_id
         assert row["status"] == "open" and row["fact_finding"] is None and row["decision"] is None
         assert row["reason"] == "Geen reservisten"
