@@ -60,6 +60,7 @@ def make_request(
 
 def make_candidate(*, profiles=("verzorgende",), home="VR09", regions=("VR09",), **kwargs):
     """An active, vetted-enough, trained and available reservist willing to work in ``regions``."""
+    kwargs.setdefault("user__password", None)  # no slow hashing: these sign in by token
     r = ReservistFactory(home_region=region(home), **kwargs)
     r.profiles.set(Profile.objects.filter(code__in=profiles))
     r.regions.set(Region.objects.filter(code__in=regions))

@@ -151,7 +151,7 @@ def test_organisations_list_is_scoped(api_as, care_org_user, organisation, other
     body = api_as(care_org_user).get("/api/v1/organisations/").json()
     assert [o["id"] for o in body["results"]] == [organisation.pk]
     row = body["results"][0]
-    assert set(["id", "name", "kvk", "agb", "sector", "postcode", "region"]) <= set(row)
+    assert {"id", "name", "kvk", "agb", "sector", "postcode", "region"} <= set(row)
     assert row["region"] == "VR09"
 
 
