@@ -5,7 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -67,6 +72,7 @@ class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
 # --- reservists ------------------------------------------------------------------------
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MunicipalityField(serializers.RelatedField):
     """A municipality by its CBS code ("GM0344"), as valid today."""
 
@@ -97,6 +103,26 @@ class BIGNumberField(serializers.CharField):
             except Exception as exc:  # Django ValidationError -> DRF
                 raise serializers.ValidationError(list(exc.messages)) from exc
         return value
+
+
+@extend_schema_field({"type": "string", "enum": Reservist.Status.values})
+class ReservistStatusField(serializers.ChoiceField):
+    """Inline enum in the schema (the name "status" is used by several apps)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Reservist.Status.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": Sector.values})
+class SectorField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=Sector.choices, **kwargs)
+
+
+@extend_schema_field({"type": "string", "enum": Availability.Kind.values})
+class KindField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=Availability.Kind.choices, **kwargs)
 
 
 RESERVIST_FIELDS = [
@@ -149,9 +175,8 @@ class ReservistSerializer(serializers.ModelSerializer):
         required=False,
         allow_null=True,
     )
-    sectors = serializers.ListField(
-        child=serializers.ChoiceField(choices=Sector.choices), required=False
-    )
+    sectors = serializers.ListField(child=SectorField(), required=False)
+    status = ReservistStatusField(read_only=True)
     specialisations = serializers.ListField(
         child=serializers.CharField(max_length=60), required=False, max_length=20
     )
@@ -230,6 +255,8 @@ class MeView(generics.RetrieveUpdateAPIView):
 
 
 class AvailabilitySerializer(serializers.ModelSerializer):
+    kind = KindField(required=False)
+
     class Meta:
         model = Availability
         fields = ["id", "start", "end", "kind", "note"]
@@ -259,6 +286,8 @@ class MeAvailabilityViewSet(
         )
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Availability.objects.none()
         return Availability.objects.visible_to(self.request.user).filter(
             reservist__user=self.request.user
         )
@@ -293,7 +322,7 @@ class MeExportView(generics.GenericAPIView):
 
 
 class StatusChangeSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Reservist.Status.choices)
+    status = ReservistStatusField()
     reason = serializers.CharField(max_length=1000, allow_blank=True, required=False)
 
 
