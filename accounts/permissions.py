@@ -8,7 +8,9 @@ class MFASatisfied(BasePermission):
     """Staff roles must have MFA enrolled, also when they use an API token."""
 
     message = {
-        "detail": _("Your role requires two-step verification; enrol it in the web application first."),
+        "detail": _(
+            "Your role requires two-step verification; enrol it in the web application first."
+        ),
         "code": "mfa_required",
     }
 

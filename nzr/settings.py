@@ -8,6 +8,7 @@ Modes:
   ``manage.py check --deploy``.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -131,7 +132,9 @@ if _redis_url:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": _redis_url,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "nzr"),
+            # Each test process gets its own prefix, so parallel runs never clear each other's keys.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "nzr")
+            + (f"-test{os.getpid()}" if TESTING else ""),
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
         }
     }

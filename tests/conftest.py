@@ -38,7 +38,11 @@ def _reference_data(request):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    """Empty this test process's cache keys (never FLUSHDB: other processes share Redis)."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
     yield
 
 
