@@ -7,7 +7,6 @@ import pytest
 from allauth.mfa.totp.internal.auth import (
     format_hotp_value,
     hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.core import mail
 from django.urls import reverse
