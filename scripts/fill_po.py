@@ -18,7 +18,8 @@ def quote(s: str) -> str:
 
 
 def fill(path: str, table: dict[str, str]) -> list[str]:
-    lines = open(path, encoding="utf-8").read().split("\n")
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
     out, missing = [], []
     i = 0
     while i < len(lines):
@@ -45,11 +46,14 @@ def fill(path: str, table: dict[str, str]) -> list[str]:
         '"Content-Type: text/plain; charset=CHARSET\\n"',
         '"Content-Type: text/plain; charset=UTF-8\\n"',
     )
-    open(path, "w", encoding="utf-8").write(text)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
     return missing
 
 
 if __name__ == "__main__":
-    missing = fill(sys.argv[1], json.load(open(sys.argv[2], encoding="utf-8")))
+    with open(sys.argv[2], encoding="utf-8") as fh:
+        table = json.load(fh)
+    missing = fill(sys.argv[1], table)
     for m in missing:
         print("MISSING:", m)
