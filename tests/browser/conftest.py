@@ -107,8 +107,8 @@ def login(page, email, password, totp_secret=None):
     return page
 
 
-def check_a11y(page, *, label=""):
-    """Run axe-core on the page; fail on serious or critical violations, naming each one."""
+def axe_violations(page) -> list[str]:
+    """Serious and critical axe-core violations on the page, one readable block each."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -116,19 +116,59 @@ def check_a11y(page, *, label=""):
             const r = await axe.run(document, {resultTypes: ['violations']});
             return r.violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' +
+                    (n.failureSummary || '').replace(/\\s+/g, ' '))
             }));
         }"""
     )
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
-    if bad:
-        lines = [f"axe on {label or page.url}:"]
-        for v in bad:
-            lines.append(f"- [{v['impact']}] {v['id']}: {v['help']}")
+    path = page.url.split("://", 1)[-1].split("/", 1)[-1]
+    found = []
+    for v in result:
+        if v["impact"] in ("serious", "critical"):
+            lines = [f"/{path} [{v['impact']}] {v['id']}: {v['help']}"]
             lines += [f"    {n}" for n in v["nodes"]]
-        pytest.fail("\n".join(lines))
-    assert page.locator("html").get_attribute("lang") in ("nl", "en")
-    return result
+            found.append("\n".join(lines))
+    return found
+
+
+def check_a11y(page, *, collect=None):
+    """Run axe-core on the page and check the language attribute.
+
+    Serious or critical violations fail the test at once, or, with ``collect`` (a list,
+    see the ``axe`` fixture), are gathered so the journey runs to its end first.
+    """
+    lang = page.locator("html").get_attribute("lang")
+    problems = axe_violations(page)
+    if lang not in ("nl", "en"):
+        problems.append(f"{page.url}: <html lang={lang!r}>, expected nl or en")
+    if collect is not None:
+        collect.extend(problems)
+    elif problems:
+        pytest.fail("axe-core found serious/critical problems:\n" + "\n".join(problems))
+
+
+class Axe:
+    """Collects accessibility problems over a journey; ``assert_clean()`` at the end."""
+
+    def __init__(self):
+        self.problems: list[str] = []
+        self.pages = 0
+
+    def check(self, page):
+        self.pages += 1
+        check_a11y(page, collect=self.problems)
+
+    def assert_clean(self):
+        unique = list(dict.fromkeys(self.problems))
+        assert not unique, (
+            f"axe-core: serious/critical problems on {len(unique)} page(s) of this journey:\n"
+            + "\n".join(unique)
+        )
+
+
+@pytest.fixture
+def axe():
+    return Axe()
 
 
 def keyboard_reaches(page, selector, *, max_tabs=60):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from registry.models import Municipality, Reservist
 from tests.browser.conftest import (
     PHONE,
-    check_a11y,
     error_tied_to,
     keyboard_reaches,
     mail_link,
@@ -30,13 +29,13 @@ def _submit(page):
     page.wait_for_load_state()
 
 
-def _page_ok(page, name):
-    check_a11y(page)
+def _page_ok(axe, page, name):
+    axe.check(page)
     no_horizontal_scroll(page)
     shot(page, name)
 
 
-def test_new_reservist_signs_up_onboards_and_sets_availability(page_at, mailoutbox):
+def test_new_reservist_signs_up_onboards_and_sets_availability(axe, page_at, mailoutbox):
     page = page_at(PHONE)
 
     # Sign up from the home page.
@@ -52,12 +51,12 @@ def test_new_reservist_signs_up_onboards_and_sets_availability(page_at, mailoutb
     page.goto(mail_link(EMAIL))
     page.locator("main [type=submit]").first.click()
     page.wait_for_url(re.compile(r"/register/welcome/"))
-    _page_ok(page, "1-welcome")
+    _page_ok(axe, page, "1-welcome")
 
     # Onboarding, step 1: about you (by keyboard to the button).
     page.locator("main a[href$='/register/welcome/step/1/']").click()
     page.wait_for_url(re.compile(r"/step/1/"))
-    _page_ok(page, "1-step1")
+    _page_ok(axe, page, "1-step1")
     page.fill("input[name=first_name]", "Trudy")
     page.fill("input[name=last_name]", "Bakker")
     page.fill("input[name=date_of_birth]", "1958-03-14")
@@ -75,13 +74,13 @@ def test_new_reservist_signs_up_onboards_and_sets_availability(page_at, mailoutb
     _submit(page)
     assert "/step/2/" in page.url
     assert error_tied_to(page, "input[name=postcode]")
-    _page_ok(page, "1-step2-error")
+    _page_ok(axe, page, "1-step2-error")
     page.fill("input[name=postcode]", "3511 AB")
     _submit(page)
     page.wait_for_url(re.compile(r"/step/3/"))
 
     # Step 3: qualifications.
-    _page_ok(page, "1-step3")
+    _page_ok(axe, page, "1-step3")
     page.select_option("select[name=profession]", label="Verpleegkundige")
     page.select_option("select[name=level]", value="hbo")
     page.fill("input[name=big_number]", "19012345601")
@@ -95,11 +94,11 @@ def test_new_reservist_signs_up_onboards_and_sets_availability(page_at, mailoutb
 
     # Step 4: privacy and confirm; the answers are shown back.
     assert "Trudy" in page.locator("main").inner_text()
-    _page_ok(page, "1-step4")
+    _page_ok(axe, page, "1-step4")
     page.check("input[name=consent]")
     _submit(page)
     page.wait_for_url(re.compile(r"/register/me/"))
-    _page_ok(page, "1-me")
+    _page_ok(axe, page, "1-me")
 
     reservist = Reservist.objects.get(user__email=EMAIL)
     assert reservist.home_region.code == "VR09"
@@ -108,7 +107,7 @@ def test_new_reservist_signs_up_onboards_and_sets_availability(page_at, mailoutb
     # Availability: a usual day of the week and a period of dates.
     page.locator("main a[href$='/register/me/availability/']").first.click()
     page.wait_for_url(re.compile(r"/register/me/availability/"))
-    _page_ok(page, "1-availability")
+    _page_ok(axe, page, "1-availability")
     page.select_option("select[name=weekly-weekday]", index=0)
     page.fill("input[name=weekly-start_time]", "08:00")
     page.fill("input[name=weekly-end_time]", "16:00")
@@ -120,8 +119,9 @@ def test_new_reservist_signs_up_onboards_and_sets_availability(page_at, mailoutb
     keyboard_reaches(page, "button[name=add_period]").press("Enter")
     page.wait_for_load_state()
     assert "08:00" in page.locator("main").inner_text()
-    _page_ok(page, "1-availability-set")
+    _page_ok(axe, page, "1-availability-set")
 
     assert reservist.weekly_availability.count() == 1
     assert reservist.availability.count() == 1
     assert not page.nzr_errors, page.nzr_errors
+    axe.assert_clean()

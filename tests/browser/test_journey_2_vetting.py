@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from registry.models import Reservist
-from tests.browser.conftest import DESKTOP, check_a11y, keyboard_reaches, login, shot, staff
+from tests.browser.conftest import DESKTOP, keyboard_reaches, login, shot, staff
 from tests.factories import TEST_PASSWORD, ReservistFactory, region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_regional_coordinator_vets_the_reservist_and_records_a_training(page_at):
+def test_regional_coordinator_vets_the_reservist_and_records_a_training(axe, page_at):
     reservist = ReservistFactory(
         first_name="Trudy", last_name="Bakker", status=Reservist.Status.APPLIED
     )
@@ -22,13 +22,13 @@ def test_regional_coordinator_vets_the_reservist_and_records_a_training(page_at)
     page = page_at(DESKTOP)
     login(page, coordinator.email, TEST_PASSWORD, totp_secret=secret)
     page.wait_for_url(re.compile(r"/region/"))
-    check_a11y(page)
+    axe.check(page)
     shot(page, "2-workspace")
 
     # The new reservist waits for vetting in the work queue.
     page.locator(f"main a[href$='/register/reservists/{reservist.pk}/']").first.click()
     page.wait_for_url(re.compile(rf"/register/reservists/{reservist.pk}/"))
-    check_a11y(page)
+    axe.check(page)
     shot(page, "2-reservist-before")
 
     # Record every required check as passed, by keyboard for the first one.
@@ -47,7 +47,7 @@ def test_regional_coordinator_vets_the_reservist_and_records_a_training(page_at)
             page.locator(button).click()
         page.wait_for_load_state()
         assert page.locator(".nzr-messages").count(), "no confirmation after recording a check"
-    check_a11y(page)
+    axe.check(page)
     shot(page, "2-reservist-vetted")
     reservist.refresh_from_db()
     assert reservist.status == Reservist.Status.ACTIVE, page.locator(".nzr-messages").inner_text()
@@ -61,8 +61,9 @@ def test_regional_coordinator_vets_the_reservist_and_records_a_training(page_at)
     page.fill("#training input[name=completed_on]", timezone.localdate().isoformat())
     page.locator("#training button[type=submit]").click()
     page.wait_for_load_state()
-    check_a11y(page)
+    axe.check(page)
     shot(page, "2-reservist-trained")
     assert reservist.training_records.filter(course__code=courses[0]).exists()
     assert page.locator("#training table").count() == 1
     assert not page.nzr_errors, page.nzr_errors
+    axe.assert_clean()

@@ -12,7 +12,6 @@ from registry.models import Profile
 from requests_app.models import DeploymentRequest
 from tests.browser.conftest import (
     DESKTOP,
-    check_a11y,
     keyboard_reaches,
     login,
     shot,
@@ -22,12 +21,14 @@ from tests.factories import TEST_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def fill_request_until_ladder(page, *, description="Uitbraak op afdeling 3; 40% van het team ziek."):
+def fill_request_until_ladder(
+    axe, page, *, description="Uitbraak op afdeling 3; 40% van het team ziek."
+):
     """Basics and one shift of a new request; ends on the ladder page."""
     page.goto("/requests/")
     page.locator("main a[href$='/requests/new/']").first.click()
     page.wait_for_url(re.compile(r"/requests/new/"))
-    check_a11y(page)
+    axe.check(page)
     shot(page, "3-basics")
     page.check("input[name=category][value=individual]")
     page.fill("input[name=postcode]", "3511 AB")
@@ -36,7 +37,7 @@ def fill_request_until_ladder(page, *, description="Uitbraak op afdeling 3; 40% 
     page.fill("input[name=contact_phone]", "030 1234567")
     page.locator("button[name=next]").click()
     page.wait_for_url(re.compile(r"/edit/shifts/"))
-    check_a11y(page)
+    axe.check(page)
 
     profile = Profile.objects.filter(active=True).order_by("pk").first()
     day = timezone.localdate() + timedelta(days=3)
@@ -49,7 +50,7 @@ def fill_request_until_ladder(page, *, description="Uitbraak op afdeling 3; 40% 
     page.locator("button[name=add]").click()
     page.wait_for_load_state()
     assert page.locator("main table tbody tr").count() == 1, "the shift was not added"
-    check_a11y(page)
+    axe.check(page)
     shot(page, "3-shifts")
     page.locator("button[name=next]").click()
     page.wait_for_url(re.compile(r"/edit/ladder/"))
@@ -57,14 +58,14 @@ def fill_request_until_ladder(page, *, description="Uitbraak op afdeling 3; 40% 
 
 
 def test_care_organisation_request_with_a_missing_ladder_step_then_correct(
-    page_at, care_org_user, organisation
+    axe, page_at, care_org_user, organisation
 ):
     steps = list(LadderStep.objects.filter(active=True, before_reserve=True).order_by("order"))
     assert len(steps) >= 2, "reference data has no escalation ladder"
     page = page_at(DESKTOP)
     login(page, care_org_user.email, TEST_PASSWORD)
-    fill_request_until_ladder(page)
-    check_a11y(page)
+    fill_request_until_ladder(axe, page)
+    axe.check(page)
     shot(page, "3-ladder")
 
     # Every step but the last one.
@@ -72,7 +73,9 @@ def test_care_organisation_request_with_a_missing_ladder_step_then_correct(
     missing = steps[-1]
     for step in steps[:-1]:
         page.fill(f"#step-{step.code} input[name$=taken_on]", taken.isoformat())
-        page.fill(f"#step-{step.code} textarea[name$=evidence]", f"{step.name}: niemand beschikbaar.")
+        page.fill(
+            f"#step-{step.code} textarea[name$=evidence]", f"{step.name}: niemand beschikbaar."
+        )
     page.locator("button[name=next]").click()
     page.wait_for_url(re.compile(r"/edit/ladder/"))
 
@@ -84,7 +87,7 @@ def test_care_organisation_request_with_a_missing_ladder_step_then_correct(
     assert box.get_attribute("aria-describedby") == error.get_attribute("id")
     for step in steps[:-1]:
         assert page.locator(f"#step-{step.code} .nzr-error").count() == 0
-    check_a11y(page)
+    axe.check(page)
     shot(page, "3-ladder-error")
 
     # Now correctly, the last field and the button by keyboard.
@@ -92,11 +95,11 @@ def test_care_organisation_request_with_a_missing_ladder_step_then_correct(
     page.fill(f"#step-{missing.code} textarea[name$=evidence]", "Rode Kruis en NPV: geen mensen.")
     keyboard_reaches(page, "button[name=next]").press("Enter")
     page.wait_for_url(re.compile(r"/edit/submit/"))
-    check_a11y(page)
+    axe.check(page)
     shot(page, "3-review")
     page.locator("main form[method=post] button[type=submit]").click()
     page.wait_for_load_state()
-    check_a11y(page)
+    axe.check(page)
     shot(page, "3-submitted")
 
     request = DeploymentRequest.objects.get(organisation=organisation)
@@ -104,7 +107,7 @@ def test_care_organisation_request_with_a_missing_ladder_step_then_correct(
     assert request.ladder.count() == len(steps)
     page.locator(f"main a[href$='/requests/{request.pk}/']").first.click()
     page.wait_for_url(re.compile(rf"/requests/{request.pk}/$"))
-    check_a11y(page)
+    axe.check(page)
     shot(page, "3-request-detail")
     assert not page.nzr_errors, page.nzr_errors
-
+    axe.assert_clean()

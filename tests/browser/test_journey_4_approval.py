@@ -10,7 +10,6 @@ from requests_app.models import Assignment, DeploymentRequest, Invitation
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
-    check_a11y,
     keyboard_reaches,
     login,
     no_horizontal_scroll,
@@ -24,10 +23,10 @@ from tests.requests_app.factories import at, make_candidate, make_request
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_approval_invitation_acceptance_and_who_is_coming(page_at, care_org_user, organisation):
-    reservist = make_candidate(
-        first_name="Trudy", last_name="Bakker", user__password=TEST_PASSWORD
-    )
+def test_approval_invitation_acceptance_and_who_is_coming(
+    axe, page_at, care_org_user, organisation
+):
+    reservist = make_candidate(first_name="Trudy", last_name="Bakker", user__password=TEST_PASSWORD)
     pass_all(reservist)
     request = make_request(
         organisation, status="submitted", shifts=[(at(3, 7), at(3, 15), 1, "verzorgende")]
@@ -38,17 +37,17 @@ def test_approval_invitation_acceptance_and_who_is_coming(page_at, care_org_user
     page = page_at(DESKTOP)
     login(page, national.email, TEST_PASSWORD, totp_secret=secret)
     page.goto("/requests/queue/")
-    check_a11y(page)
+    axe.check(page)
     shot(page, "4-queue")
     page.locator(f"main a[href$='/requests/{request.pk}/']").first.click()
     page.wait_for_url(re.compile(rf"/requests/{request.pk}/$"))
-    check_a11y(page)
+    axe.check(page)
     shot(page, "4-request-to-vet")
     vet = page.locator("form[action$='/vet/']")
     vet.locator("input[name=decision][value=approve]").check()
     keyboard_reaches(page, "form[action$='/vet/'] button[type=submit]").press("Enter")
     page.wait_for_load_state()
-    check_a11y(page)
+    axe.check(page)
     shot(page, "4-request-approved")
     request.refresh_from_db()
     assert request.status == DeploymentRequest.Status.APPROVED
@@ -61,13 +60,13 @@ def test_approval_invitation_acceptance_and_who_is_coming(page_at, care_org_user
     phone = page_at(PHONE)
     login(phone, reservist.user.email, TEST_PASSWORD)
     phone.goto("/requests/invitations/")
-    check_a11y(phone)
+    axe.check(phone)
     no_horizontal_scroll(phone)
     shot(phone, "4-invitation")
     button = f"form[action$='/invitations/{invitation.pk}/accept/'] button[type=submit]"
     keyboard_reaches(phone, button).press("Enter")
     phone.wait_for_url(re.compile(r"/requests/my-shifts/"))
-    check_a11y(phone)
+    axe.check(phone)
     no_horizontal_scroll(phone)
     shot(phone, "4-my-shifts")
     assert Assignment.objects.filter(
@@ -80,7 +79,8 @@ def test_approval_invitation_acceptance_and_who_is_coming(page_at, care_org_user
     org.goto(f"/requests/{request.pk}/")
     assert "Trudy" in org.locator("main").inner_text()
     assert org.locator(f"main a[href='tel:{reservist.phone}']").count() == 1
-    check_a11y(org)
+    axe.check(org)
     shot(org, "4-who-is-coming")
     for p in (page, phone, org):
         assert not p.nzr_errors, p.nzr_errors
+    axe.assert_clean()
