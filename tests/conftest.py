@@ -1,5 +1,6 @@
 """Role personas, reference data, and a guard that fails a test which logs an ERROR."""
 
+import io
 import logging
 
 import pytest
@@ -16,7 +17,7 @@ Role = Membership.Role
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("load_reference_data", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +33,7 @@ def _reference_data(request):
         from registry.models import Region
 
         if not Region.objects.exists():
-            call_command("load_reference_data", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+            call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
     yield
 
 
