@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,7 +41,7 @@ from escalation.models import (
     PriorityCategory,
     PriorityFramework,
 )
-from escalation.signals import escalation_decided
+from escalation.signals import escalation_decided, escalation_opened
 from nzr.tasks import enqueue
 from registry.models import Readiness, Region, Reservist
 
@@ -81,7 +81,68 @@ def open_escalation(
         log_action(
             escalation, "escalation.opened", actor, reason, request=request.pk, source=source
         )
+        escalation_opened.send(
+            sender=Escalation,
+            escalation=escalation,
+            source=source,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     return escalation
+
+
+def unfilled_hours() -> int:
+    return getattr(settings, "NZR_ESCALATE_UNFILLED_HOURS", 12)
+
+
+def requests_with_unfilled_shifts(now=None, hours: int | None = None):
+    """Approved requests with a shift starting within ``hours`` that is not fully booked,
+    and no escalation open. Reached through the relation, without importing the requests app.
+    """
+    now = now or timezone.now()
+    hours = unfilled_hours() if hours is None else hours
+    request_model = Escalation._meta.get_field("request").related_model
+    shift_model = request_model._meta.get_field("shifts").related_model
+    shifts = (
+        shift_model.objects.filter(
+            request__status="approved",
+            cancelled_at__isnull=True,
+            start__gt=now,
+            start__lte=now + timedelta(hours=hours),
+        )
+        .annotate(
+            booked=Count(
+                "assignments", filter=Q(assignments__status__in=["confirmed", "completed"])
+            )
+        )
+        .filter(booked__lt=F("count"))
+    )
+    return request_model.objects.filter(pk__in=shifts.values("request_id")).exclude(
+        escalations__status__in=[Escalation.Status.OPEN, Escalation.Status.FACT_FINDING]
+    )
+
+
+def flag_unfilled_requests(now=None, hours: int | None = None) -> list[Escalation]:
+    """The system escalates requests whose shifts are still unfilled shortly before they start.
+
+    Each opened escalation sends ``escalation_opened`` (source "system"), so the
+    requests app can mark the request "escalated".
+    """
+    hours = unfilled_hours() if hours is None else hours
+    opened = []
+    for req in requests_with_unfilled_shifts(now, hours):
+        try:
+            opened.append(
+                open_escalation(
+                    req,
+                    actor=None,
+                    source=Escalation.Source.SYSTEM,
+                    reason=_("Shifts starting within %(hours)s hours are still not fully booked.")
+                    % {"hours": hours},
+                )
+            )
+        except EscalationAlreadyOpenError:
+            continue
+    return opened
 
 
 def nzr_members():

@@ -4,8 +4,15 @@
 escalation is saved, with ``sender=Escalation``, ``escalation=``,
 ``decision=`` ("approved" | "rejected" | "referred_back") and ``actor=``.
 The requests app updates the request (e.g. referred back -> approved again).
+
+
+``escalation_opened``: sent inside the transaction that opened an escalation,
+with ``sender=Escalation``, ``escalation=``, ``source=`` ("coordinator" |
+"system") and ``actor=`` (None for the system). The requests app may set
+the request's status to "escalated" when the system flagged it.
 """
 
 from django.dispatch import Signal
 
 escalation_decided = Signal()
+escalation_opened = Signal()

@@ -22,6 +22,10 @@ BEAT_SCHEDULE = {
         "task": "escalation.tasks.send_due_calls",
         "schedule": crontab(minute="*/10"),
     },
+    "escalation-flag-unfilled-requests": {
+        "task": "escalation.tasks.flag_unfilled_requests",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 
@@ -81,3 +85,9 @@ def send_due_calls() -> int:
         send_availability_call.delay(call_id)
         count += 1
     return count
+
+
+@shared_task
+def flag_unfilled_requests() -> int:
+    """Beat: escalate requests whose shifts are still unfilled a set number of hours before."""
+    return len(services.flag_unfilled_requests())

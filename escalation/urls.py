@@ -5,6 +5,7 @@ from escalation import api, views
 
 app_name = "escalation"
 urlpatterns: list = [
+    path("picture/", views.current_picture, name="picture"),
     path("crises/", views.crisis_list, name="crisis_list"),
     path("crises/new/", views.crisis_declare, name="crisis_declare"),
     path("crises/<int:pk>/", views.crisis_detail, name="crisis_detail"),

@@ -167,3 +167,11 @@ def my_calls(request):
 def my_call_answer(request, pk):
     response = get_object_or_404(services.open_calls_for(request.user), pk=pk)
     return _answer_page(request, response, request.path)
+
+
+@role_required("is_national", "is_triangle")
+def current_picture(request):
+    """The triangle's current picture (national staff see it too)."""
+    from escalation.picture import current_picture as build
+
+    return render(request, "escalation/picture.html", build())
