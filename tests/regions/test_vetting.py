@@ -118,3 +118,11 @@ def test_activation_refused_by_another_guard_keeps_the_check(regional_coordinato
     assert applicant.status == Reservist.Status.VETTING
     assert row.activated is False and row.activation_refused
     assert VettingCheck.objects.filter(reservist=applicant).count() == 4
+
+
+def test_reasons_are_dutch_by_default(applicant):
+    from django.utils import translation
+
+    with translation.override("nl"):
+        reasons = vetting.vetting_reasons(applicant)
+    assert "Controle „Identiteit” is nog niet gedaan." in reasons
