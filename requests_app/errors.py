@@ -32,8 +32,8 @@ class ShiftFullError(BookingError):
         super().__init__(
             message
             or _(
-                "This shift is already full. Thank you for answering so quickly; we keep "
-                "you on the waiting list and ask you first if a place comes free."
+                "This shift is already full: other reservists were just ahead of you. "
+                "Thank you for answering so quickly."
             ),
             **kw,
         )

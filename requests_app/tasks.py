@@ -30,10 +30,11 @@ def next_wave(self, shift_id: int) -> int:
 
 @shared_task
 def invitation_tick() -> int:
-    """Beat: expire old invitations, then send the next wave where places are open."""
+    """Beat: expire old invitations, then send the next wave where places are open —
+    higher-priority requests first, so scarce reservists go where they matter most."""
     invitations.expire_invitations()
     sent = 0
-    for shift_id in list(invitations.shifts_needing_a_wave()):
+    for shift_id in invitations.shifts_in_priority_order():
         shift = Shift.objects.filter(pk=shift_id).first()
         if shift is not None:
             sent += len(invitations.send_wave(shift))

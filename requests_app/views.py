@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import log_list
@@ -29,10 +30,10 @@ from requests_app.services.requests import open_requests_for_queue, sort_queue
 
 Status = DeploymentRequest.Status
 STEPS = [
-    ("basics", _("About the request")),
-    ("shifts", _("Shifts")),
-    ("ladder", _("Escalation ladder")),
-    ("review", _("Check and submit")),
+    ("basics", gettext_lazy("About the request")),
+    ("shifts", gettext_lazy("Shifts")),
+    ("ladder", gettext_lazy("Escalation ladder")),
+    ("review", gettext_lazy("Check and submit")),
 ]
 
 

@@ -111,5 +111,23 @@ def shifts_needing_a_wave(now=None):
         Shift.objects.filter(request__status__in=MATCHING, cancelled_at__isnull=True, start__gt=now)
         .annotate_confirmed()
         .filter(confirmed__lt=F("count"))
-        .values_list("pk", flat=True)
     )
+
+
+def shifts_in_priority_order(now=None) -> list[int]:
+    """The shifts needing a wave, ordered by their request's priority (the triangle's
+    framework via ``escalation.priority``), then by start."""
+    from django.db.models import Min
+
+    from escalation.priority import sort_requests
+
+    now = now or timezone.now()
+    rows = list(shifts_needing_a_wave(now).values_list("pk", "request_id", "start"))
+    if not rows:
+        return []
+    requests = DeploymentRequest.objects.filter(pk__in={r for _s, r, _t in rows}).annotate(
+        first_shift_start=Min("shifts__start")
+    )
+    order = {req.pk: i for i, (req, _reason) in enumerate(sort_requests(list(requests), now=now))}
+    rows.sort(key=lambda row: (order.get(row[1], len(order)), row[2], row[0]))
+    return [pk for pk, _r, _t in rows]
