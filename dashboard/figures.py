@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from dashboard import stats
@@ -47,6 +50,8 @@ def _cell(value):
 
 
 def _export(value):
+    if isinstance(value, Promise):
+        return str(value)
     if isinstance(value, date):
         return value.isoformat()
     return "" if value is None else value
@@ -88,17 +93,66 @@ def _pool_table(name, title, first, rows):
     return Table(name, title, columns, rows, _numeric(_pool_columns()))
 
 
-def build(area: stats.Area, *, today: date | None = None, with_map: bool = False) -> dict:
-    """Everything the national and regional pages show, for ``area``."""
+CACHE_VERSION = 1
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "NZR_FIGURES_CACHE_SECONDS", 300))
+
+
+def _cache_key(area: stats.Area, today: date) -> str:
+    regions = "all" if area.region_ids is None else ",".join(map(str, sorted(area.region_ids)))
+    return f"nzr:figures:v{CACHE_VERSION}:{regions}:{today.isoformat()}"
+
+
+def compute(area: stats.Area, today: date | None = None) -> dict:
+    """The numbers of the national or a regional page, straight from the database
+    (a fixed number of aggregate queries). Labels stay lazy: cacheable in any language."""
     today = today or timezone.localdate()
     pool = stats.pool_overview(area, today)
     since, until = stats.figures_window(today)
     weeks = stats.shift_rows("week", area, since, until, all_keys=True)
+    return {
+        "today": today,
+        "computed_at": timezone.now(),
+        "since": since,
+        "until": until,
+        "pool": pool,
+        "weeks": weeks,
+        "requests": stats.request_counts(area),
+        "fill": stats.fill_figures(area),
+        "demand": stats.pool_against_demand(area, pool["region"], today),
+        "trend": stats.pool_trend(area, pool["total"], today),
+    }
+
+
+def cached(area: stats.Area, today: date | None = None, *, refresh: bool = False) -> dict:
+    """The figures of ``area`` from the cache, computed when missing (or on ``refresh``).
+
+    Figures at a glance may be a few minutes old (the page says when they were
+    computed); the "dashboard refresh" task recomputes the national figures
+    every few minutes, so that the national page never waits for them.
+    """
+    today = today or timezone.localdate()
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return compute(area, today)
+    key = _cache_key(area, today)
+    raw = None if refresh else cache.get(key)
+    if raw is None:
+        raw = compute(area, today)
+        cache.set(key, raw, seconds)
+    return raw
+
+
+def build(area: stats.Area, *, today: date | None = None, with_map: bool = False) -> dict:
+    """Everything the national and regional pages show, for ``area``."""
+    raw = cached(area, today)
+    today = raw["today"]
+    pool, weeks, requests = raw["pool"], raw["weeks"], raw["requests"]
+    since, until = raw["since"], raw["until"]
+    fill, demand, trend = raw["fill"], raw["demand"], raw["trend"]
     week_totals = stats.totals(weeks, stats.SHIFT_COUNTS)
-    requests = stats.request_counts(area)
-    fill = stats.fill_figures(area)
-    demand = stats.pool_against_demand(area, pool["region"], today)
-    trend = stats.pool_trend(area, pool["total"], today)
 
     tables = {}
     tables["pool_region"] = _pool_table(
@@ -211,6 +265,7 @@ def build(area: stats.Area, *, today: date | None = None, with_map: bool = False
     }
     result = {
         "today": today,
+        "computed_at": raw["computed_at"],
         "since": since,
         "until": until,
         "pool_total": pool["total"],

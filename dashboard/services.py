@@ -35,3 +35,10 @@ def take_pool_snapshot(on: date | None = None) -> int:
             PoolSnapshot.objects.update_or_create(week=monday, region_id=region_id, defaults=values)
             written += 1
     return written
+
+
+def refresh_national_figures(today: date | None = None) -> dict:
+    """Recompute the national figures and put them in the cache (the beat task)."""
+    from dashboard.figures import cached
+
+    return cached(Area(), today, refresh=True)

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import scope_of
 from registry.deployability import deployable
@@ -202,13 +202,16 @@ def _zero(counts) -> dict:
 
 def _with_keys(keys: list[tuple], found: dict, counts) -> list[dict]:
     """Rows in the order of ``keys`` (zeros where nothing was found), then any
-    key found that reference data does not know (e.g. no ring yet)."""
+    key found that reference data does not know (e.g. no ring yet).
+
+    Labels stay lazy where they are translatable, so that cached figures are
+    shown in the reader's language."""
     rows = []
     for key, label in keys:
-        rows.append({"key": key, "label": str(label), **found.pop(key, _zero(counts))})
+        rows.append({"key": key, "label": label, **found.pop(key, _zero(counts))})
     for key, values in found.items():
         if any(values.values()):
-            label = gettext("Not known") if key is None else str(key)
+            label = gettext_lazy("Not known") if key is None else str(key)
             rows.append({"key": key, "label": label, **values})
     return rows
 
@@ -387,12 +390,12 @@ def request_counts(area: Area) -> dict:
     category_labels = dict(DeploymentRequest.Category.choices)
     return {
         "status": [
-            {"key": k, "label": str(status_labels.get(k, k)), "requests": n}
+            {"key": k, "label": status_labels.get(k, k), "requests": n}
             for k, n in by_status.items()
             if k != DeploymentRequest.Status.DRAFT
         ],
         "category": [
-            {"key": k, "label": str(category_labels.get(k, k)), "requests": n}
+            {"key": k, "label": category_labels.get(k, k), "requests": n}
             for k, n in by_category.items()
         ],
         "total": sum(row["n"] for row in grouped),

@@ -12,7 +12,17 @@ def refresh_pool_snapshot() -> int:
     return services.take_pool_snapshot()
 
 
+@shared_task(name="dashboard.refresh_figures", autoretry_for=(Exception,), max_retries=2)
+def refresh_figures() -> None:
+    """Recompute the national figures into the cache, so the page never waits."""
+    services.refresh_national_figures()
+
+
 BEAT_SCHEDULE = {
+    "dashboard refresh figures": {
+        "task": "dashboard.refresh_figures",
+        "schedule": 240.0,  # seconds; the cached figures live 300 s by default
+    },
     "dashboard refresh": {
         "task": "dashboard.refresh_pool_snapshot",
         # Every night: the row of the running week keeps the latest figures.

@@ -218,7 +218,8 @@ def _grow(organisation, n):
 
 
 @pytest.mark.parametrize("url", [NATIONAL, REGION.format("VR09")])
-def test_query_count_does_not_grow_with_data(client, national_coordinator, picture, url):
+def test_query_count_does_not_grow_with_data(client, national_coordinator, picture, url, settings):
+    settings.NZR_FIGURES_CACHE_SECONDS = 0  # measure the computation itself
     client.force_login(national_coordinator)
     client.get(url)  # warm up (session, scope, map cache)
     with CaptureQueriesContext(connection) as small:
@@ -239,3 +240,20 @@ def test_organisation_query_count_does_not_grow(client, care_org_user, organisat
     with CaptureQueriesContext(connection) as large:
         client.get(ORGANISATION)
     assert len(large) == len(small)
+
+
+def test_cached_national_page_needs_few_queries_and_refresh_updates_it(
+    client, national_coordinator, organisation, picture
+):
+    from dashboard.tasks import refresh_figures
+
+    client.force_login(national_coordinator)
+    refresh_figures.delay()  # the beat task fills the cache
+    with CaptureQueriesContext(connection) as warm:
+        html = client.get(NATIONAL).content.decode()
+    assert len(warm) <= 6  # session, user, scope, MFA: no figures queries
+    assert '<span class="nzr-card__figure">5</span>' in html  # active reservists
+    ReservistFactory()
+    assert '<span class="nzr-card__figure">5</span>' in client.get(NATIONAL).content.decode()
+    refresh_figures.delay()
+    assert '<span class="nzr-card__figure">6</span>' in client.get(NATIONAL).content.decode()
