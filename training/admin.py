@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from training.models import Course, CourseRequirement, TrainingRecord
+from training.models import (
+    Course,
+    CourseRequirement,
+    SessionSignup,
+    TrainingRecord,
+    TrainingSession,
+)
 
 
 class CourseRequirementInline(admin.TabularInline):
@@ -28,3 +34,22 @@ class TrainingRecordAdmin(admin.ModelAdmin):
             .visible_to(request.user)
             .select_related("reservist", "course")
         )
+
+
+class SessionSignupInline(admin.TabularInline):
+    model = SessionSignup
+    extra = 0
+    readonly_fields = ["reservist", "status", "signed_up_at", "record"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # sign-ups go through the service (capacity under a lock)
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(admin.ModelAdmin):
+    list_display = ["course", "region", "starts_at", "place", "capacity", "cancelled"]
+    list_filter = ["course", "region", "cancelled"]
+    inlines = [SessionSignupInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
