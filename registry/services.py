@@ -19,6 +19,7 @@ from registry.errors import ActivationRefused, AlreadyLeft, InvalidTransition, P
 from registry.models import (
     Availability,
     Reservist,
+    ReservistNote,
     ReservistStatusChange,
     WeeklyAvailability,
     derive_ring,
@@ -388,6 +389,18 @@ def _row(obj) -> dict:
 OWN_RELATIONS = {"status_changes", "availability", "weekly_availability"}
 
 
+def add_note(reservist: Reservist, text: str, *, actor) -> ReservistNote:
+    from registry.errors import RegistryError
+
+    text = (text or "").strip()
+    if not text:
+        raise RegistryError(_("Write a note first."), field="text")
+    with transaction.atomic():
+        note = ReservistNote.objects.create(reservist=reservist, text=text, author=actor)
+        log_action(reservist, "reservist.note_added", actor, id=note.pk)
+    return note
+
+
 def export_data(reservist: Reservist) -> dict:
     """All data held about a reservist (GDPR art. 15), one key per kind of data.
 
@@ -475,6 +488,7 @@ def leave(reservist: Reservist, *, actor, reason: str = "") -> Reservist:
         locked.save()
         locked.availability.all().delete()
         locked.weekly_availability.all().delete()
+        locked.notes.all().delete()
         if user is not None:
             _close_account(user, actor)
         log_action(locked, "reservist.anonymised", actor, reason)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("reservists/export/", views.reservist_export, name="reservist_export"),
     path("reservists/<int:pk>/", views.reservist_detail, name="reservist_detail"),
     path("reservists/<int:pk>/status/", views.reservist_status, name="reservist_status"),
+    path("reservists/<int:pk>/notes/", views.reservist_note, name="reservist_note"),
 ]
 
 router = SimpleRouter(trailing_slash=True)

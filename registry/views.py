@@ -29,6 +29,7 @@ from registry.forms import (
     WIZARD,
     ConsentForm,
     LeaveForm,
+    NoteForm,
     PeriodForm,
     ProfileForm,
     StatusForm,
@@ -427,7 +428,7 @@ def _template_exists(name: str) -> bool:
 
 
 @role_required(*COORDINATOR)
-def reservist_detail(request, pk, status_form=None):
+def reservist_detail(request, pk, status_form=None, note_form=None):
     reservist = get_object_or_404(
         Reservist.objects.visible_to(request.user).select_related(
             "home_region", "profession", "municipality", "user"
@@ -447,6 +448,8 @@ def reservist_detail(request, pk, status_form=None):
             "periods": reservist.availability.filter(end__gte=now).order_by("start"),
             "weekly": reservist.weekly_availability.all(),
             "status_form": status_form or StatusForm(allowed=allowed),
+            "note_form": note_form or NoteForm(prefix="note"),
+            "notes": reservist.notes.select_related("author"),
             "allowed": allowed,
             "sections": [t for t in DETAIL_SECTIONS if _template_exists(t)],
         },
@@ -473,3 +476,19 @@ def reservist_status(request, pk):
             messages.success(request, _("The status has been changed."))
             return redirect("registry:reservist_detail", pk=reservist.pk)
     return reservist_detail(request, pk, status_form=form)
+
+
+@require_POST
+@role_required(*COORDINATOR)
+def reservist_note(request, pk):
+    reservist = get_object_or_404(Reservist.objects.visible_to(request.user), pk=pk)
+    form = NoteForm(request.POST, prefix="note")
+    if form.is_valid():
+        try:
+            services.add_note(reservist, form.cleaned_data["text"], actor=request.user)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The note has been saved."))
+            return redirect("registry:reservist_detail", pk=reservist.pk)
+    return reservist_detail(request, pk, note_form=form)

@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from registry import services
 from registry.availability import available_between, is_available
@@ -36,7 +36,7 @@ def test_overlapping_period_of_same_kind_is_refused_with_clear_message(reservist
     services.add_availability(
         reservist_record, at(monday), at(monday + timedelta(days=5)), actor=user
     )
-    with pytest.raises(PeriodError) as exc:
+    with pytest.raises(PeriodError) as exc, translation.override("en"):
         services.add_availability(
             reservist_record,
             at(monday + timedelta(days=2)),

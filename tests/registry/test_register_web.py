@@ -82,3 +82,25 @@ def test_export_csv_and_xlsx_of_the_filter_is_logged(
 def test_reservist_cannot_open_the_register(client, reservist):
     client.force_login(reservist)
     assert client.get(reverse("registry:reservist_list")).status_code == 403
+
+
+def test_admin_views_are_logged_and_scoped(client, superuser, reservist_record):
+    client.force_login(superuser)
+    response = client.get(f"/admin/registry/reservist/{reservist_record.pk}/change/")
+    assert response.status_code == 200
+    assert AccessLog.objects.filter(
+        user=superuser, action="view", subject_id=str(reservist_record.pk)
+    ).exists()
+    assert client.get("/admin/registry/reservist/").status_code == 200
+    assert AccessLog.objects.filter(user=superuser, action="list").exists()
+
+
+def test_coordinator_adds_a_note(client, regional_coordinator, reservist_record):
+    client.force_login(regional_coordinator)
+    url = reverse("registry:reservist_note", args=[reservist_record.pk])
+    response = client.post(url, {"note-text": ""})
+    assert 'id="id_note-text_error"' in response.content.decode()
+    assert client.post(url, {"note-text": "Gebeld: beschikbaar vanaf maart."}).status_code == 302
+    assert reservist_record.notes.get().author == regional_coordinator
+    page = client.get(reverse("registry:reservist_detail", args=[reservist_record.pk]))
+    assert "Gebeld: beschikbaar vanaf maart." in page.content.decode()
