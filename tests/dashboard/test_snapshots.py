@@ -53,3 +53,14 @@ def test_trend_sums_past_snapshots_and_adds_this_week(picture):
     vr13 = Region.objects.get(code="VR13")
     regional = pool_trend(Area(region_ids=frozenset([vr13.pk])), current, today)
     assert regional[0]["active"] == 5
+
+
+def test_demo_trend_is_idempotent(picture):
+    from dashboard import demo
+
+    demo.load({})
+    demo.load({})
+    assert PoolSnapshot.objects.count() == 25 * (demo.WEEKS + 1)
+    monday = week_start(timezone.localdate())
+    earlier = PoolSnapshot.objects.get(week=monday - timedelta(weeks=5), region__code="VR09")
+    assert earlier.active <= PoolSnapshot.objects.get(week=monday, region__code="VR09").active
