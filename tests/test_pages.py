@@ -24,9 +24,17 @@ def test_language_switch_to_english(client, db):
     assert "Sign up as a reservist" in html
 
 
-def test_accept_language_english(client, db):
-    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<html lang="en"' in html
+def test_pages_stay_dutch_for_an_english_browser(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl"' in html
+
+
+def test_api_follows_accept_language(api_as, reservist):
+    client = api_as(reservist)
+    nl = client.post("/api/v1/regions/", {}, HTTP_ACCEPT_LANGUAGE="nl").json()["detail"]
+    en = client.post("/api/v1/regions/", {}, HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
+    assert nl != en
+    assert "not allowed" in en
 
 
 def test_security_headers(client, db):

@@ -188,6 +188,6 @@ class Command(BaseCommand):
         for email, _f, _l, role, _s, desc in ACCOUNTS:
             line = f"  {email:34} {desc}"
             if role in Membership.STAFF_ROLES or role is None:
-                line += f"\n  {'':34} two-step code: python manage.py demo_totp {email}  (secret {demo_totp_secret(email)})"
+                line += f"\n  {'':34} two-step code: .venv/bin/python manage.py demo_totp {email}  (secret {demo_totp_secret(email)})"
             w(line)
         w("")
