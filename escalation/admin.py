@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import history_of, log_action
 from accounts.errors import DomainError
+from accounts.scope import scope_of
 from escalation import services
 from escalation.models import (
     Crisis,
@@ -234,6 +235,14 @@ class EscalationViewInline(admin.TabularInline):
         if obj is not None and obj.status == Escalation.Status.DECIDED:
             return False
         return super().has_change_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # A triangle member records the view of their own party by default.
+        party = next(iter(scope_of(request.user).parties), None)
+        if party and "party" in formset.form.base_fields:
+            formset.form.base_fields["party"].initial = party
+        return formset
 
     def has_add_permission(self, request, obj=None):
         if obj is not None and obj.status == Escalation.Status.DECIDED:

@@ -568,10 +568,12 @@ def crisis_available_reservist_ids(crisis: Crisis) -> set[int]:
 
 
 def due_calls(now=None):
-    """Waves of active crises that are due but not sent (beat task)."""
+    """Waves of active crises that are due and not sent, or sent with people not yet mailed
+    (a lost task is picked up again by the beat task)."""
     now = now or timezone.now()
-    return CrisisAvailabilityCall.objects.filter(
-        sent_at__isnull=True, due_at__lte=now, crisis__active=True
+    unmailed = CrisisResponse.objects.filter(notified_at__isnull=True).values("call_id")
+    return CrisisAvailabilityCall.objects.filter(crisis__active=True, due_at__lte=now).filter(
+        Q(sent_at__isnull=True) | Q(pk__in=unmailed)
     )
 
 
