@@ -114,3 +114,20 @@ class VettingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the check failed: say why."),
     )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))
+    statuses = forms.MultipleChoiceField(
+        label=_("Send to reservists with status"),
+        choices=[
+            ("active", _("Active")),
+            ("paused", _("Paused")),
+            ("vetting", _("In vetting")),
+            ("applied", _("Applied")),
+        ],
+        initial=["active", "paused"],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each reservist gets an e-mail and finds the message on their own page."),
+    )

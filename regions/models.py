@@ -238,3 +238,61 @@ class ImportJob(models.Model):
     @property
     def can_confirm(self):
         return self.status == self.Status.CHECKED and self.refused_count == 0
+
+
+class RegionMessage(models.Model):
+    """A message from the region to its reservists: e-mail with an in-app copy."""
+
+    region = models.ForeignKey(
+        "registry.Region",
+        on_delete=models.PROTECT,
+        related_name="messages",
+        verbose_name=_("region"),
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"))
+    statuses = models.JSONField(_("sent to reservists with status"), default=list)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message to reservists")
+        verbose_name_plural = _("messages to reservists")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return self.subject
+
+
+class MessageDeliveryQuerySet(models.QuerySet):
+    def for_reservist_user(self, user):
+        return self.filter(reservist__user=user)
+
+
+class MessageDelivery(models.Model):
+    """One reservist's copy of a message (the in-app inbox), and whether it was e-mailed."""
+
+    message = models.ForeignKey(RegionMessage, on_delete=models.CASCADE, related_name="deliveries")
+    reservist = models.ForeignKey(
+        "registry.Reservist", on_delete=models.CASCADE, related_name="region_messages"
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message delivery")
+        verbose_name_plural = _("message deliveries")
+        ordering = ["-message__sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "reservist"], name="delivery_once")
+        ]
+
+    def __str__(self):
+        return f"{self.message} → {self.reservist}"

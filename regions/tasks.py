@@ -21,3 +21,14 @@ def run_import(self, job_id: int) -> None:
         importing.run_import(job_id, progress=True)
     except importing.ImportRefused as exc:
         importing.fail_job(job_id, str(exc))
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def email_region_message(self, message_id: int) -> int:
+    """E-mail the copies of a region message (idempotent; retried on mail errors)."""
+    from regions.engagement import email_deliveries
+
+    try:
+        return email_deliveries(message_id)
+    except OSError as exc:  # SMTP down: try again later, nothing is sent twice
+        raise self.retry(exc=exc) from exc

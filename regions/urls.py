@@ -14,6 +14,9 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("messages/", views.message_list, name="message_list"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_message, name="inbox_message"),
     path("reservists/<int:pk>/vetting/", views.vetting_record, name="vetting_record"),
     path("reservists/<int:pk>/vetting/big/", views.vetting_verify_big, name="vetting_verify_big"),
 ]

@@ -13,9 +13,9 @@ from accounts.audit import log_list, log_read
 from accounts.decorators import role_required
 from accounts.errors import DomainError
 from accounts.scope import scope_of
-from regions import importing, services, workspace
-from regions.forms import CandidateForm, CandidateStatusForm, ImportForm, VettingForm
-from regions.models import Candidate, ImportJob
+from regions import engagement, importing, services, workspace
+from regions.forms import CandidateForm, CandidateStatusForm, ImportForm, MessageForm, VettingForm
+from regions.models import Candidate, ImportJob, MessageDelivery, RegionMessage
 from registry.models import Region, Reservist
 
 coordinator_required = role_required("is_regional", "is_national")
@@ -78,6 +78,7 @@ def workspace_view(request):
         candidate_funnel=workspace.candidate_funnel(candidates),
         queue=queue,
         pool=workspace.pool(reservists, today),
+        retention=engagement.retention(reservists, today),
         intakes=candidates.filter(
             status=Candidate.Status.INTAKE_PLANNED, intake_planned_at__gte=timezone.now()
         ).order_by("intake_planned_at")[:10],
@@ -328,3 +329,63 @@ def vetting_verify_big(request, pk):
         else:
             messages.success(request, _("BIG register: %(note)s") % {"note": row.note})
     return redirect(reservist_page(reservist) + "#vetting")
+
+
+# --- engagement ---------------------------------------------------------------------
+
+
+@coordinator_required
+def message_list(request):
+    """Messages of a region to its reservists; a coordinator writes a new one here."""
+    regions = regions_for(request.user)
+    region = chosen_region(request, regions)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        if region is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                message = engagement.send_region_message(
+                    region,
+                    form.cleaned_data["subject"],
+                    form.cleaned_data["body"],
+                    statuses=form.cleaned_data["statuses"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The message is on its way to %(n)s reservists.")
+                    % {"n": message.recipient_count},
+                )
+                return redirect(reverse("regions:message_list") + f"?region={region.code}")
+    sent = RegionMessage.objects.visible_to(request.user).select_related("region", "sent_by")
+    if region is not None:
+        sent = sent.filter(region=region)
+    return render(
+        request,
+        "regions/message_list.html",
+        {"form": form, "region": region, "regions": regions, "sent": sent[:50]},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required("is_reservist")
+def inbox(request):
+    """The reservist's in-app copies of the region's messages."""
+    deliveries = MessageDelivery.objects.for_reservist_user(request.user).select_related(
+        "message__region"
+    )
+    return render(request, "regions/inbox.html", {"deliveries": deliveries[:100]})
+
+
+@role_required("is_reservist")
+def inbox_message(request, pk):
+    delivery = get_object_or_404(
+        MessageDelivery.objects.for_reservist_user(request.user).select_related("message__region"),
+        pk=pk,
+    )
+    engagement.mark_read(delivery)
+    return render(request, "regions/inbox_message.html", {"delivery": delivery})
