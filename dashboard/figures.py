@@ -11,6 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -30,12 +31,12 @@ class Table:
 
     @property
     def headings(self):
-        return [(label, name in self.numeric) for name, label in self.columns]
+        return [(label, name in self.numeric, name) for name, label in self.columns]
 
     @property
     def body(self):
         return [
-            [(_cell(row.get(name)), name in self.numeric) for name, _label in self.columns]
+            [(_cell(row.get(name)), name in self.numeric, name) for name, _label in self.columns]
             for row in self.rows
         ]
 
@@ -46,6 +47,8 @@ class Table:
 def _cell(value):
     if value is None:
         return "–"
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
     return value
 
 
@@ -181,7 +184,7 @@ def build(area: stats.Area, *, today: date | None = None, with_map: bool = False
     tables["shifts_week"] = Table(
         "shifts_week",
         _("Reservist shifts per week"),
-        [("label", _("Week")), ("week_start", _("Monday")), *_shift_columns()],
+        [("label", _("Week")), ("week_start", _("First day of the week")), *_shift_columns()],
         weeks,
         _numeric(_shift_columns()),
     )
@@ -426,7 +429,7 @@ def build_organisation(area: stats.Area, *, today: date | None = None, limit: in
         "shifts_week": Table(
             "shifts_week",
             _("Reservist shifts per week"),
-            [("label", _("Week")), ("week_start", _("Monday")), *_shift_columns()],
+            [("label", _("Week")), ("week_start", _("First day of the week")), *_shift_columns()],
             weeks,
             _numeric(_shift_columns()),
         ),

@@ -36,14 +36,13 @@
         fill: false
       };
     });
-    var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     charts.push(new window.Chart(canvas, {
       type: data.type,
       data: { labels: data.labels, datasets: datasets },
       options: {
         responsive: true,
         maintainAspectRatio: false,
-        animation: reduceMotion ? false : { duration: 400 },
+        animation: false,
         interaction: { mode: "index", intersect: false },
         plugins: {
           legend: { position: "bottom", labels: { usePointStyle: true, font: { size: 14 } } },
