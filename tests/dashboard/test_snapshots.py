@@ -64,3 +64,12 @@ def test_demo_trend_is_idempotent(picture):
     monday = week_start(timezone.localdate())
     earlier = PoolSnapshot.objects.get(week=monday - timedelta(weeks=5), region__code="VR09")
     assert earlier.active <= PoolSnapshot.objects.get(week=monday, region__code="VR09").active
+
+
+def test_snapshots_are_read_only_in_the_admin(client, superuser, picture):
+    take_pool_snapshot()
+    client.force_login(superuser)
+    response = client.get("/admin/dashboard/poolsnapshot/")
+    assert response.status_code == 200
+    assert "Utrecht" in response.content.decode()
+    assert client.get("/admin/dashboard/poolsnapshot/add/").status_code == 403
