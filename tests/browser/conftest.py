@@ -47,6 +47,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Sign-ups and sign-ins hash passwords in the live server; the strong default hasher
+    costs seconds per test on a busy machine and is not what these tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

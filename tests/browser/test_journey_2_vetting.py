@@ -29,7 +29,6 @@ def test_regional_coordinator_vets_the_reservist_and_records_a_training(axe, pag
     page.locator(f"main a[href$='/register/reservists/{reservist.pk}/']").first.click()
     page.wait_for_url(re.compile(rf"/register/reservists/{reservist.pk}/"))
     axe.check(page)
-    shot(page, "2-reservist-before")
 
     # Record every required check as passed, by keyboard for the first one.
     checks = page.locator("#vetting select[name=check] option").evaluate_all(

@@ -51,7 +51,6 @@ def fill_request_until_ladder(
     page.wait_for_load_state()
     assert page.locator("main table tbody tr").count() == 1, "the shift was not added"
     axe.check(page)
-    shot(page, "3-shifts")
     page.locator("button[name=next]").click()
     page.wait_for_url(re.compile(r"/edit/ladder/"))
     return profile
@@ -66,7 +65,6 @@ def test_care_organisation_request_with_a_missing_ladder_step_then_correct(
     login(page, care_org_user.email, TEST_PASSWORD)
     fill_request_until_ladder(axe, page)
     axe.check(page)
-    shot(page, "3-ladder")
 
     # Every step but the last one.
     taken = timezone.localdate() - timedelta(days=2)
@@ -96,7 +94,6 @@ def test_care_organisation_request_with_a_missing_ladder_step_then_correct(
     keyboard_reaches(page, "button[name=next]").press("Enter")
     page.wait_for_url(re.compile(r"/edit/submit/"))
     axe.check(page)
-    shot(page, "3-review")
     page.locator("main form[method=post] button[type=submit]").click()
     page.wait_for_load_state()
     axe.check(page)
@@ -108,6 +105,5 @@ def test_care_organisation_request_with_a_missing_ladder_step_then_correct(
     page.locator(f"main a[href$='/requests/{request.pk}/']").first.click()
     page.wait_for_url(re.compile(rf"/requests/{request.pk}/$"))
     axe.check(page)
-    shot(page, "3-request-detail")
     assert not page.nzr_errors, page.nzr_errors
     axe.assert_clean()

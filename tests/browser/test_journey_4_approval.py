@@ -38,11 +38,9 @@ def test_approval_invitation_acceptance_and_who_is_coming(
     login(page, national.email, TEST_PASSWORD, totp_secret=secret)
     page.goto("/requests/queue/")
     axe.check(page)
-    shot(page, "4-queue")
     page.locator(f"main a[href$='/requests/{request.pk}/']").first.click()
     page.wait_for_url(re.compile(rf"/requests/{request.pk}/$"))
     axe.check(page)
-    shot(page, "4-request-to-vet")
     vet = page.locator("form[action$='/vet/']")
     vet.locator("input[name=decision][value=approve]").check()
     keyboard_reaches(page, "form[action$='/vet/'] button[type=submit]").press("Enter")
@@ -68,7 +66,6 @@ def test_approval_invitation_acceptance_and_who_is_coming(
     phone.wait_for_url(re.compile(r"/requests/my-shifts/"))
     axe.check(phone)
     no_horizontal_scroll(phone)
-    shot(phone, "4-my-shifts")
     assert Assignment.objects.filter(
         shift__request=request, reservist=reservist, status="confirmed"
     ).exists()

@@ -42,7 +42,6 @@ def test_escalation_fact_finding_and_decision_in_the_admin(axe, page_at, organis
     login(admin, triangle.email, TEST_PASSWORD, totp_secret=triangle_secret)
     admin.goto("/admin/escalation/escalation/")
     axe.check(admin)
-    shot(admin, "5-admin-escalations")
     admin.locator(f"#result_list a[href*='/escalation/escalation/{escalation.pk}/']").first.click()
     admin.wait_for_url(re.compile(rf"/admin/escalation/escalation/{escalation.pk}/change/"))
     axe.check(admin)
