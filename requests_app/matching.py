@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Count,
     DurationField,
     Exists,
@@ -81,6 +82,7 @@ class CandidateData:
     recent_deployments: int = 0
     invitations_answered: int = 0
     invitations_accepted: int = 0
+    crisis_available: bool = False  # answered "available" to the crisis's availability call
 
     @property
     def response_rate(self) -> float | None:
@@ -102,6 +104,7 @@ def _sort_key(shift: ShiftData, c: CandidateData):
         0 if c.home_region_id == shift.region_id else 1,
         c.recent_deployments,
         0 if c.readiness == "24h" else 1,
+        0 if c.crisis_available else 1,
         -(rate if rate is not None else 0.5),
         c.name,
         c.reservist_id,
@@ -121,6 +124,8 @@ def _reasons(shift: ShiftData, c: CandidateData) -> list[str]:
         % {"n": c.recent_deployments, "days": RECENT_DAYS},
         _("Ready within 24 hours") if c.readiness == "24h" else _("Ready within a week"),
     ]
+    if c.crisis_available:
+        reasons.append(_("Said “available” in the crisis call"))
     rate = c.response_rate
     if rate is None:
         reasons.append(_("No earlier invitations"))
@@ -131,7 +136,8 @@ def _reasons(shift: ShiftData, c: CandidateData) -> list[str]:
 
 def rank_candidates(shift_data: ShiftData, candidates: list[CandidateData]) -> list[Ranked]:
     """Home region first, then fewest recent deployments (spread the load), then
-    readiness (24 hours before a week), then the best past response."""
+    readiness (24 hours before a week), then past response: "available" in the
+    crisis call, then the share of earlier invitations accepted."""
     ordered = sorted(candidates, key=lambda c: _sort_key(shift_data, c))
     return [
         Ranked(position=i, candidate=c, reasons=_reasons(shift_data, c))
@@ -215,7 +221,18 @@ def eligible_reservists(shift, *, now=None):
         status__in=["accepted", "declined", "expired"],
         created_at__gte=now - timedelta(days=RESPONSE_DAYS),
     )
+    if request.crisis_id:
+        from escalation.models import CrisisResponse
+
+        crisis_ok = Exists(
+            CrisisResponse.objects.filter(
+                crisis_id=request.crisis_id, reservist=OuterRef("pk"), answer="available"
+            )
+        )
+    else:
+        crisis_ok = Value(False, output_field=BooleanField())
     return qs.annotate(
+        crisis_available=crisis_ok,
         recent_deployments=_count(recent),
         invitations_answered=_count(answered),
         invitations_accepted=_count(answered.filter(status="accepted")),
@@ -244,6 +261,7 @@ def candidates_for_shift(shift, *, exclude_invited: bool = False, now=None) -> l
         "recent_deployments",
         "invitations_answered",
         "invitations_accepted",
+        "crisis_available",
     )
     return [
         CandidateData(
@@ -254,8 +272,9 @@ def candidates_for_shift(shift, *, exclude_invited: bool = False, now=None) -> l
             recent_deployments=recent,
             invitations_answered=answered,
             invitations_accepted=accepted,
+            crisis_available=bool(crisis_ok),
         )
-        for pk, first, last, home, readiness, recent, answered, accepted in rows
+        for pk, first, last, home, readiness, recent, answered, accepted, crisis_ok in rows
     ]
 
 

@@ -353,3 +353,20 @@ def test_escalation_referred_back_approves_again(
     )
     req.refresh_from_db()
     assert req.status == "approved"
+
+
+def test_crisis_call_answer_feeds_the_ranking(organisation, crisis):
+    from escalation.models import CrisisAvailabilityCall, CrisisResponse
+
+    req = make_request(
+        organisation, crisis=crisis, shifts=[(at(2, 7), at(2, 15), 1, "verzorgende")]
+    )
+    quiet, keen = make_candidate(last_name="Aarts"), make_candidate(last_name="Zwart")
+    call = CrisisAvailabilityCall.objects.create(
+        crisis=crisis, wave=1, readiness="24h", due_at=timezone.now()
+    )
+    CrisisResponse.objects.create(crisis=crisis, call=call, reservist=keen, answer="available")
+    from requests_app.matching import ranked_for_shift
+
+    ranked = ranked_for_shift(req.shifts.get())
+    assert [r.candidate.reservist_id for r in ranked] == [keen.pk, quiet.pk]

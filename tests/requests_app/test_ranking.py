@@ -71,3 +71,13 @@ def test_week_bounds_are_monday_to_monday_local():
     assert start.weekday() == 0 and start.hour == 0
     assert (end - start).days == 7
     assert start.isoformat().startswith("2026-11-23T00:00:00+01:00")
+
+
+def test_crisis_call_answer_counts_before_response_rate():
+    available = CandidateData(
+        reservist_id=1, name="A", home_region_id=9, readiness="24h", crisis_available=True
+    )
+    responsive = cand(2, answered=5, accepted=5)
+    ranked = rank_candidates(SHIFT, [responsive, available])
+    assert [r.candidate.reservist_id for r in ranked] == [1, 2]
+    assert any("crisis" in reason for reason in ranked[0].reasons)
