@@ -471,7 +471,7 @@ def pool_against_demand(area: Area, pool_by_region: list[dict], today: date | No
                 "deployable": pool["deployable"],
                 "requested": d["requested"],
                 "open": open_shifts,
-                "ratio": round(pool["deployable"] / open_shifts, 1) if open_shifts else None,
+                "ratio": round(pool["deployable"] / open_shifts, 2) if open_shifts else None,
                 "bucket": bucket_of(pool["deployable"], open_shifts),
             }
         )
