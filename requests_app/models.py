@@ -324,3 +324,20 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.reservist_id} @ {self.shift_id} ({self.status})"
+
+
+class CalendarFeed(models.Model):
+    """A secret per-user address of the reservist's shifts as an iCal feed."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"{self.user_id}"

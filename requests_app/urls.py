@@ -29,6 +29,8 @@ urlpatterns = [
     path("invitations/", views.my_invitations, name="my_invitations"),
     path("invitations/<int:pk>/<str:answer>/", views.invitation_answer, name="invitation_answer"),
     path("my-shifts/", views.my_assignments, name="my_assignments"),
+    path("my-shifts/calendar/renew/", views.calendar_renew, name="calendar_renew"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
 
 router = SimpleRouter(trailing_slash=True)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Min, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -611,8 +612,39 @@ def invitation_answer(request, pk, answer):
     return redirect("requests_app:my_invitations")
 
 
+def calendar_feed(request, token):
+    """The iCal feed: no sign-in (calendar apps cannot), the secret token is the key."""
+    from django.http import HttpResponse
+
+    from requests_app.calendar import render_feed
+    from requests_app.models import CalendarFeed
+
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    body = render_feed(feed.user, request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="nzr-diensten.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_POST
+@role_required("is_reservist")
+def calendar_renew(request):
+    from requests_app.calendar import feed_for
+
+    feed_for(request.user, renew=True)
+    messages.success(request, _("You have a new calendar link; the old one no longer works."))
+    return redirect("requests_app:my_assignments")
+
+
 @role_required("is_reservist")
 def my_assignments(request):
+    from requests_app.calendar import feed_for
+
+    feed = feed_for(request.user)
+    calendar_url = request.build_absolute_uri(
+        reverse("requests_app:calendar_feed", args=[feed.token])
+    )
     now = timezone.now()
     qs = Assignment.objects.filter(reservist__user=request.user).select_related(
         "shift__request__organisation", "shift__request__region", "shift__profile"
@@ -621,6 +653,7 @@ def my_assignments(request):
         request,
         "requests_app/my_assignments.html",
         {
+            "calendar_url": calendar_url,
             "upcoming": qs.filter(status="confirmed", end__gt=now).order_by("start"),
             "past": qs.exclude(status="confirmed", end__gt=now).order_by("-start")[:30],
         },

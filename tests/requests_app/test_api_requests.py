@@ -263,3 +263,49 @@ def test_list_query_count_is_constant(api_as, national_coordinator, organisation
         response = client.get("/api/v1/requests/")
     assert response.json()["count"] == 6
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_my_invitations_and_assignments_query_count_is_constant(api_as, organisation):
+    from requests_app.models import Assignment
+    from tests.requests_app.factories import invite, make_candidate
+
+    r = make_candidate()
+    client = api_as(r.user)
+    req = make_request(
+        organisation, shifts=[(at(2 + i, 7), at(2 + i, 15), 1, "verzorgende") for i in range(1)]
+    )
+    first = req.shifts.get()
+    invite(first, r)
+    Assignment.objects.create(shift=first, reservist=r, start=first.start, end=first.end)
+    client.get("/api/v1/me/invitations/")
+    few = (_queries(client, "/api/v1/me/invitations/"), _queries(client, "/api/v1/me/assignments/"))
+    more = make_request(
+        organisation, shifts=[(at(5 + i, 7), at(5 + i, 15), 1, "verzorgende") for i in range(5)]
+    )
+    for shift in more.shifts.all():
+        invite(shift, r)
+        Assignment.objects.create(shift=shift, reservist=r, start=shift.start, end=shift.end)
+    many = (
+        _queries(client, "/api/v1/me/invitations/"),
+        _queries(client, "/api/v1/me/assignments/"),
+    )
+    assert many == few
+
+
+def test_queue_query_count_is_constant(api_as, national_coordinator, organisation):
+    client = api_as(national_coordinator)
+    make_request(organisation, status="submitted")
+    client.get("/api/v1/requests/queue/")
+    few = _queries(client, "/api/v1/requests/queue/")
+    for _ in range(5):
+        make_request(
+            organisation, status="submitted", shifts=[(at(3, 7), at(3, 15), 1, "verzorgende")]
+        )
+    assert _queries(client, "/api/v1/requests/queue/") == few

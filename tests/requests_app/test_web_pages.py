@@ -257,3 +257,26 @@ def test_reservist_accepts_on_the_web(client, organisation):
     inv.refresh_from_db()
     assert inv.status == Invitation.Status.ACCEPTED
     assert organisation.name in client.get(reverse("requests_app:my_assignments")).content.decode()
+
+
+def test_calendar_feed_lists_my_shifts_behind_a_secret_address(client, organisation):
+    from requests_app.models import CalendarFeed
+
+    req = make_request(organisation)
+    shift = req.shifts.get()
+    r = make_candidate()
+    Assignment.objects.create(shift=shift, reservist=r, start=shift.start, end=shift.end)
+    client.force_login(r.user)
+    page = client.get(reverse("requests_app:my_assignments")).content.decode()
+    token = CalendarFeed.objects.get(user=r.user).token
+    assert token in page
+    client.logout()
+    feed = client.get(reverse("requests_app:calendar_feed", args=[token]))
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    body = feed.content.decode()
+    assert "BEGIN:VEVENT" in body and organisation.name in body
+    assert client.get(reverse("requests_app:calendar_feed", args=["wrong"])).status_code == 404
+    client.force_login(r.user)
+    client.post(reverse("requests_app:calendar_renew"))
+    client.logout()
+    assert client.get(reverse("requests_app:calendar_feed", args=[token])).status_code == 404
