@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     no_horizontal_scroll,
     shot,
     staff,
+    totp_code,
 )
 from tests.factories import TEST_PASSWORD, make_persona
 
@@ -32,6 +33,15 @@ def test_home_page_is_in_dutch(page_at):
     assert page.get_by_role("link", name="Aanmelden als reservist").is_visible()
     assert not page.nzr_errors, page.nzr_errors
 
+    # The first Tab shows the skip link; following it puts focus on the main content.
+    page.locator("body").focus()
+    page.keyboard.press("Tab")
+    skip = page.locator("a.nzr-skiplink")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.bounding_box()["x"] >= 0, "the skip link stays off screen when focused"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
 
 def test_language_switch_to_english(page_at):
     page = page_at(PHONE)
@@ -45,6 +55,12 @@ def test_language_switch_to_english(page_at):
     # The switch back is offered in Dutch, marked as Dutch.
     back = page.get_by_role("button", name="Nederlands")
     assert back.get_attribute("lang") == "nl"
+    # The choice sticks on the next page, a form with its labels in English.
+    page.goto("/accounts/login/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Password" in page.locator("main form").inner_text()
+    check_a11y(page)
+    shot(page, "0-login-en")
 
 
 def test_sign_up_and_verify_email_by_keyboard(page_at, mailoutbox):
@@ -108,9 +124,19 @@ def test_staff_login_with_mfa_reaches_the_figures(page_at):
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
     check_a11y(page)
     shot(page, "0-mfa-code")
+    # Now by keyboard alone: Tab to each field, type, Enter.
     page = page_at(PHONE)
-    login(page, user.email, TEST_PASSWORD, totp_secret=secret)
-    assert page.url.endswith("/figures/"), page.url
+    page.goto("/accounts/login/")
+    keyboard_reaches(page, "input[name=login]")
+    page.keyboard.type(user.email)
+    keyboard_reaches(page, "input[name=password]")
+    page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    keyboard_reaches(page, "input[name=code]")
+    page.keyboard.type(totp_code(secret))
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/figures/"))
     check_a11y(page)
 
 
