@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -36,7 +36,13 @@ class Table:
     @property
     def body(self):
         return [
-            [(_cell(row.get(name)), name in self.numeric, name) for name, _label in self.columns]
+            {
+                "url": row.get("url"),
+                "cells": [
+                    (_cell(row.get(name)), name in self.numeric, name)
+                    for name, _label in self.columns
+                ],
+            }
             for row in self.rows
         ]
 
@@ -156,6 +162,8 @@ def build(area: stats.Area, *, today: date | None = None, with_map: bool = False
     since, until = raw["since"], raw["until"]
     fill, demand, trend = raw["fill"], raw["demand"], raw["trend"]
     week_totals = stats.totals(weeks, stats.SHIFT_COUNTS)
+    for row in [*pool["region"], *demand]:  # each region row links to its own figures
+        row["url"] = reverse("dashboard:region", args=[row["key"]])
 
     tables = {}
     tables["pool_region"] = _pool_table(
@@ -375,8 +383,17 @@ def organisation_requests(area: stats.Area):
 OPEN_STATUSES = ("submitted", "approved", "escalated")
 
 
+def _request_url(pk) -> str | None:
+    """The request's own page (requests_app), when that page exists."""
+    try:
+        return reverse("requests_app:request_detail", args=[pk])
+    except NoReverseMatch:
+        return None
+
+
 def build_organisation(area: stats.Area, *, today: date | None = None, limit: int = 200) -> dict:
     today = today or timezone.localdate()
+    several = len(area.organisation_ids or ()) > 1
     since, until = stats.figures_window(today)
     weeks = stats.shift_rows("week", area, since, until, all_keys=True)
     requests = stats.request_counts(area)
@@ -399,6 +416,7 @@ def build_organisation(area: stats.Area, *, today: date | None = None, limit: in
                 "deployed": r.deployed,
                 "open": max(r.requested - filled, 0),
                 "fill_pct": round(filled * 100 / r.requested) if r.requested else None,
+                "url": _request_url(r.pk),
             }
         )
     tables = {
@@ -407,7 +425,7 @@ def build_organisation(area: stats.Area, *, today: date | None = None, limit: in
             _("Our requests and how far they are filled"),
             [
                 ("label", _("Request")),
-                ("organisation", _("Organisation")),
+                *([("organisation", _("Organisation"))] if several else []),
                 ("status", _("Status")),
                 ("first_start", _("First shift")),
                 ("requested", _("Requested")),

@@ -132,6 +132,7 @@ def test_region_page_shows_only_its_region(client, regional_coordinator, picture
 def test_organisation_page_shows_own_requests_only(client, care_org_user, picture):
     html = get(client, care_org_user, ORGANISATION).content.decode()
     assert f"Aanvraag {picture.requests['a'].pk}<" in html
+    assert f'href="/requests/{picture.requests["a"].pk}/"' in html
     assert f"Aanvraag {picture.requests['c'].pk}<" not in html  # VR13's organisation
     assert f"Aanvraag {picture.requests['draft'].pk}<" not in html  # drafts are not figures
 
@@ -206,7 +207,8 @@ def test_organisation_download_has_own_requests(client, care_org_user, picture):
     rows = read_xlsx(get(client, care_org_user, "/figures/organisation/export/requests.xlsx"))
     assert len(rows) == 2  # header + the one approved request (draft is not counted)
     request_row = rows[1]
-    assert request_row[4:7] == [5, 2, 1]  # requested, planned, deployed
+    assert rows[0][3:6] == ["Gevraagd", "Gepland", "Ingezet"]
+    assert request_row[3:6] == [5, 2, 1]
 
 
 def test_unknown_table_or_format_is_404(client, national_coordinator, db):
