@@ -123,3 +123,13 @@ def test_vetting_fragment_renders_and_posts_back(client, regional_coordinator, a
     )
     assert response.status_code == 302
     assert VettingCheck.objects.get().note == "Geen VOG"
+
+
+def test_register_page_shows_vetting_and_training_sections(client, regional_coordinator, applicant):
+    client.force_login(regional_coordinator)
+    response = client.get(f"/register/reservists/{applicant.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="vetting"' in html and 'id="training"' in html
+    assert f"/region/reservists/{applicant.pk}/vetting/" in html
+    assert f"/training/reservists/{applicant.pk}/records/" in html
