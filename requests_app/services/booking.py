@@ -1,7 +1,7 @@
 """Signing up for a shift: first come, first served, never overbooked.
 
-Lock order is fixed — the reservist row, then the shift row (SELECT ... FOR
-UPDATE) — and capacity is recounted from committed Assignment rows while the
+Lock order is fixed — the reservist row, then the shift row, then the request
+row (SELECT ... FOR UPDATE) — and capacity is recounted from committed Assignment rows while the
 locks are held. The PostgreSQL exclusion constraint on reservist + time range
 (migration 0004) and the unique live assignment per shift are the last line.
 """
@@ -84,8 +84,9 @@ def _lock(reservist_id: int, shift_id: int):
 
 
 def _book(reservist, shift, *, actor) -> Assignment:
-    """Under the locks: recount, check, insert."""
-    request = DeploymentRequest.objects.get(pk=shift.request_id)
+    """Under the locks: recount, check, insert. The request row is locked last
+    (reservist -> shift -> request), so the fill state is decided by one booking at a time."""
+    request = DeploymentRequest.objects.select_for_update().get(pk=shift.request_id)
     if shift.cancelled_at or request.status not in BOOKABLE:
         raise InvitationClosedError(_("This shift is no longer open."))
     if shift.start <= timezone.now():

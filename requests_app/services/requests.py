@@ -345,6 +345,13 @@ def answer_info_request(request, answer: str, *, actor) -> DeploymentRequest:
 # --- national vetting ------------------------------------------------------------------
 
 
+def _lock_shifts_then(request):
+    """For changes that touch the shifts: lock them first, then the request — the
+    same order as a booking (reservist -> shift -> request), so no deadlock."""
+    list(Shift.objects.select_for_update().filter(request_id=request.pk).order_by("pk"))
+    return _locked(request)
+
+
 def _locked(request):
     return (
         DeploymentRequest.objects.select_for_update(of=("self",))
@@ -395,7 +402,7 @@ def reject_request(request, *, actor, reason: str) -> DeploymentRequest:
     _require_national(actor)
     if not (reason or "").strip():
         raise RequestError(_("Give the reason for the rejection."), field="reason")
-    request = _locked(request)
+    request = _lock_shifts_then(request)
     if request.status not in (Status.SUBMITTED, Status.APPROVED):
         raise RequestStateError(
             _("This request can no longer be rejected; it is “%(status)s”.")
@@ -531,8 +538,8 @@ def _cancel_one_shift(shift, *, actor, reason, now) -> int:
 def cancel_shift(shift, *, actor, reason: str = "") -> Shift:
     request = shift.request
     _require_member(actor, request.organisation)
-    request = _locked(request)
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    request = _locked(request)
     if shift.cancelled_at:
         raise RequestStateError(_("This shift has already been cancelled."))
     if request.status in (Status.CANCELLED, Status.REJECTED, Status.COMPLETED):
@@ -556,7 +563,7 @@ def cancel_shift(shift, *, actor, reason: str = "") -> Shift:
 @transaction.atomic
 def cancel_request(request, *, actor, reason: str = "") -> DeploymentRequest:
     _require_member(actor, request.organisation)
-    request = _locked(request)
+    request = _lock_shifts_then(request)
     if request.status in (Status.CANCELLED, Status.REJECTED, Status.COMPLETED):
         raise RequestStateError(
             _("This request is already closed (“%(status)s”).")

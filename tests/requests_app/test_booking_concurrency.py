@@ -146,3 +146,24 @@ def test_back_to_back_shifts_do_not_overlap_in_the_database(organisation):
     Assignment.objects.create(shift=one, reservist=r, start=one.start, end=one.end)
     Assignment.objects.create(shift=two, reservist=r, start=two.start, end=two.end)
     assert Assignment.objects.filter(reservist=r).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_last_places_of_different_shifts_booked_at_once_fill_the_request():
+    organisation = CareOrganisationFactory(region=region("VR09"))
+    req = make_request(
+        organisation,
+        shifts=[(at(2, 7), at(2, 15), 1, "verzorgende"), (at(3, 7), at(3, 15), 1, "verzorgende")],
+    )
+    invitations = [invite(s, make_candidate()) for s in req.shifts.all()]
+    invitations = list(
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
+            "reservist__user"
+        )
+    )
+    results = run_together(
+        [(lambda inv=inv: accept_invitation(inv, actor=inv.reservist.user)) for inv in invitations]
+    )
+    assert all(isinstance(r, Assignment) for r in results), results
+    req.refresh_from_db()
+    assert req.status == "filled" and req.filled_at is not None
