@@ -31,23 +31,9 @@ logger = logging.getLogger(__name__)
 def change_reservist_status(reservist, status, *, actor, reason=""):
     """Move a reservist to ``status`` through the register's one entry point
     (``registry.services.change_status``, which runs the activation guards)."""
-    try:
-        from registry.services import change_status
-    except ImportError:  # the register's services are not there (yet): same rule here
-        return _change_status_fallback(reservist, status, actor=actor, reason=reason)
+    from registry.services import change_status
+
     return change_status(reservist, status, actor=actor, reason=reason)
-
-
-def _change_status_fallback(reservist, status, *, actor, reason=""):
-    if status == Reservist.Status.ACTIVE:
-        reasons = vetting.activation_guard(reservist)
-        if reasons:
-            raise VettingError(" ".join(reasons), field="status")
-    old = reservist.status
-    reservist.status = status
-    reservist.save(update_fields=["status", "updated_at"])
-    log_action(reservist, "reservist.status", actor, reason, old=old, new=status)
-    return reservist
 
 
 # --- vetting ------------------------------------------------------------------------
