@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from accounts.audit import history_of, log_action
 from accounts.models import AccessLog, Membership
 from accounts.services import end_membership, grant_membership
-from registry.errors import ActivationRefused, AlreadyLeft, InvalidTransition, PeriodError
+from registry.errors import (
+    ActivationRefused,
+    AlreadyLeft,
+    InvalidTransition,
+    PeriodError,
+    RegistryError,
+)
 from registry.models import (
     Availability,
     Reservist,
@@ -212,8 +218,6 @@ ONBOARDING_STEPS = 3  # data steps; the last step (consent) finishes the wizard
 
 def finish_onboarding(reservist: Reservist, *, actor, consent: bool) -> Reservist:
     """Accept the privacy statement, complete the sign-up, grant the reservist role."""
-    from registry.errors import RegistryError
-
     if not consent:
         raise RegistryError(
             _("Please accept the privacy statement to join the reserve."), field="consent"
@@ -390,8 +394,6 @@ OWN_RELATIONS = {"status_changes", "availability", "weekly_availability"}
 
 
 def add_note(reservist: Reservist, text: str, *, actor) -> ReservistNote:
-    from registry.errors import RegistryError
-
     text = (text or "").strip()
     if not text:
         raise RegistryError(_("Write a note first."), field="text")
