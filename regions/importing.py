@@ -82,7 +82,10 @@ def parse_file(content: bytes, file_format: str) -> list[dict]:
     """Rows of the file as dicts with our column names; ImportRefused when unreadable."""
     try:
         if file_format == "csv":
-            text = content.decode("utf-8-sig")
+            try:
+                text = content.decode("utf-8-sig")
+            except UnicodeDecodeError:  # CSV saved by Excel on a Dutch Windows machine
+                text = content.decode("cp1252")
             delimiter = (
                 ";"
                 if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",")

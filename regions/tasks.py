@@ -1,26 +1,39 @@
-"""Celery tasks of the regions: large imports (thin: ids in, services called)."""
+"""Celery tasks of the regions (thin: ids in, services called, idempotent)."""
+
+import logging
 
 from celery import shared_task
 
 from regions import importing
 
+logger = logging.getLogger(__name__)
+
+
+def _run(task, step, job_id: int) -> None:
+    try:
+        step(job_id, progress=True)
+    except importing.ImportRefused as exc:
+        importing.fail_job(job_id, str(exc))
+    except Exception as exc:
+        # Nothing was written (one transaction). Try again; after the last try the job
+        # says it failed, so that the page stops waiting.
+        if task.request.retries >= task.max_retries:
+            logger.warning("Import job %s failed: %r", job_id, exc)
+            importing.fail_job(job_id, "")
+            raise
+        raise task.retry(exc=exc) from exc
+
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 def check_import(self, job_id: int) -> None:
     """Dry run of a large import file, with progress on the job row."""
-    try:
-        importing.run_check(job_id, progress=True)
-    except importing.ImportRefused as exc:
-        importing.fail_job(job_id, str(exc))
+    _run(self, importing.run_check, job_id)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=30)
 def run_import(self, job_id: int) -> None:
     """The confirmed import of a large file: one transaction, all or nothing."""
-    try:
-        importing.run_import(job_id, progress=True)
-    except importing.ImportRefused as exc:
-        importing.fail_job(job_id, str(exc))
+    _run(self, importing.run_import, job_id)
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)

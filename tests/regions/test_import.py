@@ -248,3 +248,10 @@ def test_other_region_import_is_404(client, other_region_coordinator, regional_c
     assert (
         client.post("/region/imports/new/?region=VR09", {"kind": "candidates"}).status_code == 404
     )
+
+
+def test_csv_from_dutch_excel_is_read(regional_coordinator):
+    text = "voornaam;achternaam;e-mail\nJosé;Çelik;jose@example.org\n"
+    file = SimpleUploadedFile("excel.csv", text.encode("cp1252"))
+    job = importing.start_import(region("VR09"), "candidates", file, actor=regional_coordinator)
+    assert job.rows[0]["name"] == "José Çelik"
