@@ -309,3 +309,46 @@ def test_queue_query_count_is_constant(api_as, national_coordinator, organisatio
             organisation, status="submitted", shifts=[(at(3, 7), at(3, 15), 1, "verzorgende")]
         )
     assert _queries(client, "/api/v1/requests/queue/") == few
+
+
+def test_organisation_registration_and_approval_via_api(api_as, outsider, national_coordinator):
+    from accounts.scope import forget_scope, scope_of
+
+    response = api_as(outsider).post(
+        "/api/v1/organisations/",
+        {
+            "name": "Thuiszorg De Brug",
+            "kvk": "87654321",
+            "agb": "12345678",
+            "sector": "vvt",
+            "address": "Brugstraat 2",
+            "postcode": "3511AB",
+            "municipality": "GM0344",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "pending" and body["region"] == "VR09"
+    approved = api_as(national_coordinator).post(f"/api/v1/organisations/{body['id']}/approve/")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    forget_scope(outsider)
+    assert body["id"] in scope_of(outsider).organisation_ids
+
+
+def test_bad_kvk_is_a_field_error(api_as, outsider):
+    response = api_as(outsider).post(
+        "/api/v1/organisations/",
+        {
+            "name": "X",
+            "kvk": "12",
+            "agb": "12345678",
+            "sector": "vvt",
+            "address": "a",
+            "postcode": "3511AB",
+            "municipality": "GM0344",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "kvk" in response.json()
