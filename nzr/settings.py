@@ -115,6 +115,10 @@ if _database_url:
             _database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # JIT compilation costs seconds on the dashboard's aggregate queries and gains nothing
+        # for this workload (measured: ~30 s vs ~7 s per pool query over 100k reservists).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {
