@@ -1,5 +1,7 @@
 """REST API of the register: reference data, /me/ for the reservist, the register search."""
 
+from datetime import date
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -365,16 +367,23 @@ class ReservistViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(queryset)
         rows = page if page is not None else list(queryset)
         ids = [r.pk for r in rows]
+        # ``deployable`` answers for ?deployable_on= when given, else for today: one query.
+        on = self._deployable_on() or timezone.localdate()
         self._deployable_ids = set(
-            deployable(Reservist.objects.filter(pk__in=ids), timezone.localdate()).values_list(
-                "pk", flat=True
-            )
+            deployable(Reservist.objects.filter(pk__in=ids), on).values_list("pk", flat=True)
         )
         log_list(request, request.user, Reservist, ids, detail="api: register list")
         serializer = self.get_serializer(rows, many=True)
         if page is not None:
             return self.get_paginated_response(serializer.data)
         return Response(serializer.data)
+
+    def _deployable_on(self):
+        raw = self.request.query_params.get("deployable_on")
+        try:
+            return date.fromisoformat(raw) if raw else None
+        except ValueError:
+            return None
 
     def retrieve(self, request, *args, **kwargs):
         reservist = self.get_object()
