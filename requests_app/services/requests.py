@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from accounts.scope import scope_of
+from escalation.services import active_crisis_for_region
 from nzr.tasks import enqueue
 from registry.validators import normalise_postcode, validate_postcode
 from requests_app import notify
@@ -370,6 +371,12 @@ def approve_request(request, *, actor, reason: str = "") -> DeploymentRequest:
             _("Only a submitted request can be approved; this one is “%(status)s”.")
             % {"status": request.get_status_display()}
         )
+    if request.crisis_id is None:
+        # No crisis named by the organisation: link the active crisis covering its region.
+        crisis = active_crisis_for_region(request.region_id)
+        if crisis is not None:
+            request.crisis = crisis
+            request.save(update_fields=["crisis"])
     if request.crisis_id is None or not request.crisis.active:
         raise RequestError(
             _(
