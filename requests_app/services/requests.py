@@ -470,6 +470,17 @@ def escalate_request(request, *, actor, reason: str) -> DeploymentRequest:
 
 
 @transaction.atomic
+def escalation_opened_by_system(request, *, reason: str = "") -> DeploymentRequest:
+    """The escalation app flagged an unfilled request: mark it escalated (idempotent)."""
+    request = _locked(request)
+    if request.status in (Status.SUBMITTED, Status.APPROVED, Status.FILLED):
+        request.status = Status.ESCALATED
+        request.save(update_fields=["status"])
+        log_action(request, "request.escalated", None, reason or "unfilled shortly before start")
+    return request
+
+
+@transaction.atomic
 def escalation_decided(
     request, decision: str, *, actor=None, reason: str = ""
 ) -> DeploymentRequest:
