@@ -59,7 +59,7 @@ def _history_table(obj):
 @admin.register(LadderStep)
 class LadderStepAdmin(admin.ModelAdmin):
     list_display = ["order", "code", "name", "before_reserve", "active"]
-    list_editable = ["before_reserve", "active"]
+
     ordering = ["order"]
     readonly_fields = ["change_log"]
 
