@@ -272,6 +272,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models call their state "status": give each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "ReservistStatusEnum": "registry.models.Reservist.Status",
+        "OrganisationStatusEnum": "requests_app.models.CareOrganisation.Status",
+        "RequestStatusEnum": "requests_app.models.DeploymentRequest.Status",
+        "InvitationStatusEnum": "requests_app.models.Invitation.Status",
+        "AssignmentStatusEnum": "requests_app.models.Assignment.Status",
+        "EscalationStatusEnum": "escalation.models.Escalation.Status",
+        "CandidateStatusEnum": "regions.models.Candidate.Status",
+        "ImportJobStatusEnum": "regions.models.ImportJob.Status",
+        "SessionSignupStatusEnum": "training.models.SessionSignup.Status",
+    },
 }
 
 # Security. Production values pass `manage.py check --deploy` without warnings.
