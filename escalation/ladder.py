@@ -194,7 +194,10 @@ def ladder_problems(entries, *, submitted_on: date | None = None, today: date | 
             problems[step.code] = _("Step %(order)s “%(name)s”: %(problems)s") % {
                 "order": step.order,
                 "name": step.name,
-                "problems": " ".join(fragments),
+                # The first fragment follows the colon in lower case; later ones start a sentence.
+                "problems": " ".join(
+                    [fragments[0]] + [f[:1].upper() + f[1:] for f in fragments[1:]]
+                ),
             }
     for code in unknown:
         if code:

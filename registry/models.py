@@ -101,7 +101,7 @@ class Municipality(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return self.name
 
 
 class Profession(models.Model):
