@@ -274,7 +274,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models call their state "status": give each enum its own name.
     "ENUM_NAME_OVERRIDES": {
-        "ReservistStatusEnum": "registry.models.Reservist.Status",
+        "ReservistStatusEnum": ["applied", "vetting", "active", "paused", "left"],
         "OrganisationStatusEnum": "requests_app.models.CareOrganisation.Status",
         "RequestStatusEnum": "requests_app.models.DeploymentRequest.Status",
         "InvitationStatusEnum": "requests_app.models.Invitation.Status",

@@ -77,19 +77,29 @@ def pytest_configure(config):
 
 
 @pytest.fixture
-def organisation(db):
+def reference(db):
+    """The database with reference data, also for a test that asks for a persona only
+    through ``request.getfixturevalue`` (such tests run after the transactional ones)."""
+    from registry.models import Region
+
+    if not Region.objects.exists():
+        call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
+
+
+@pytest.fixture
+def organisation(reference):
     return CareOrganisationFactory(name="Zorggroep Utrecht", region=region("VR09"))
 
 
 @pytest.fixture
-def other_organisation(db):
+def other_organisation(reference):
     return CareOrganisationFactory(
         name="Zorggroep Amsterdam", region=region("VR13"), postcode="1011 AB"
     )
 
 
 @pytest.fixture
-def reservist(db):
+def reservist(reference):
     """A reservist user (with an active reservist record in VR09)."""
     return ReservistFactory().user
 
@@ -100,7 +110,7 @@ def reservist_record(reservist):
 
 
 @pytest.fixture
-def other_reservist(db):
+def other_reservist(reference):
     """A reservist of VR13."""
     return ReservistFactory(home_region=region("VR13"), postcode="1011 AB").user
 
@@ -116,32 +126,32 @@ def other_care_org_user(other_organisation):
 
 
 @pytest.fixture
-def regional_coordinator(db):
+def regional_coordinator(reference):
     return make_persona(Role.REGIONAL, region=region("VR09"))
 
 
 @pytest.fixture
-def other_region_coordinator(db):
+def other_region_coordinator(reference):
     return make_persona(Role.REGIONAL, region=region("VR13"))
 
 
 @pytest.fixture
-def national_coordinator(db):
+def national_coordinator(reference):
     return make_persona(Role.NATIONAL)
 
 
 @pytest.fixture
-def triangle_member(db):
+def triangle_member(reference):
     return make_persona(Role.TRIANGLE, party=Membership.Party.VWS)
 
 
 @pytest.fixture
-def superuser(db):
+def superuser(reference):
     return make_persona("superuser")
 
 
 @pytest.fixture
-def outsider(db):
+def outsider(reference):
     """Signed up and verified, but no role at all."""
     from tests.factories import UserFactory
 
