@@ -1,0 +1,145 @@
+"""Booking throughput: concurrent accepts over many shifts, and on one hot shift.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzr_bench .venv/bin/python bench/booking.py [threads]
+
+Creates its own request, shifts, users and invitations far in the future (so they do not
+collide with the seeded bookings), runs ``accept_invitation`` from N threads, prints
+bookings per second, and deletes what it created.
+"""
+
+import sys
+import threading
+import time
+from datetime import timedelta
+
+from _common import pct, setup
+
+setup()
+
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from escalation.models import Crisis  # noqa: E402
+from registry.models import Profile, Reservist  # noqa: E402
+from requests_app.models import (  # noqa: E402
+    Assignment,
+    CareOrganisation,
+    DeploymentRequest,
+    Invitation,
+    Shift,
+)
+from requests_app.services.booking import accept_invitation  # noqa: E402
+
+THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+MANY_SHIFTS, PER_SHIFT = 150, 2
+HOT_PLACES, HOT_TRIES = 50, 200
+
+
+def make_world():
+    org = CareOrganisation.objects.order_by("id").first()
+    crisis, _ = Crisis.objects.get_or_create(
+        name="Benchmark crisis", defaults={"kind": "other", "phase": "warm", "active": True}
+    )
+    profile = Profile.objects.get(code="zorgondersteuning")
+    req = DeploymentRequest.objects.create(
+        organisation=org, category="individual", status="approved", crisis=crisis,
+        postcode=org.postcode, region_id=org.region_id, submitted_at=timezone.now(),
+        approved_at=timezone.now(), description="benchmark",
+    )  # fmt: skip
+    base = timezone.now().replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=400)
+    shifts = Shift.objects.bulk_create(
+        [
+            Shift(request=req, profile=profile, start=base + timedelta(days=i),
+                  end=base + timedelta(days=i, hours=8), count=PER_SHIFT)
+            for i in range(MANY_SHIFTS)
+        ]
+        + [Shift(request=req, profile=profile, start=base - timedelta(days=3),
+                 end=base - timedelta(days=3) - timedelta(hours=-8), count=HOT_PLACES)]
+    )  # fmt: skip
+    need = MANY_SHIFTS * PER_SHIFT + HOT_TRIES
+    reservists = list(
+        Reservist.objects.filter(status="active", user__isnull=True).order_by("id")[:need]
+    )
+    users = User.objects.bulk_create(
+        [User(email=f"bench-{r.pk}@bench.nzr.local", password="!") for r in reservists]
+    )
+    for r, u in zip(reservists, users, strict=True):
+        r.user = u
+    Reservist.objects.bulk_update(reservists, ["user"])
+    expires = timezone.now() + timedelta(days=2)
+    invitations = []
+    it = iter(reservists)
+    for shift in shifts[:-1]:
+        for _ in range(PER_SHIFT):
+            invitations.append(Invitation(shift=shift, reservist=next(it), expires_at=expires))
+    hot = [Invitation(shift=shifts[-1], reservist=r, expires_at=expires) for r in it]
+    Invitation.objects.bulk_create(invitations + hot)
+    return req, reservists, users, invitations, hot
+
+
+def run(invitations, threads):
+    work = list(
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
+            "reservist__user"
+        )
+    )
+    lock = threading.Lock()
+    latencies, outcomes = [], {"booked": 0, "refused": 0, "error": 0}
+    barrier = threading.Barrier(threads)
+
+    def worker():
+        barrier.wait()
+        while True:
+            with lock:
+                if not work:
+                    break
+                inv = work.pop()
+            t = time.perf_counter()
+            try:
+                accept_invitation(inv, actor=inv.reservist.user)
+                key = "booked"
+            except Exception as exc:  # noqa: BLE001
+                key = "refused" if getattr(exc, "code", "") else "error"
+                if key == "error":
+                    print("error:", repr(exc))
+            with lock:
+                latencies.append(time.perf_counter() - t)
+                outcomes[key] += 1
+        connection.close()
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    start = time.perf_counter()
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    return time.perf_counter() - start, latencies, outcomes
+
+
+req, reservists, users, invitations, hot = make_world()
+try:
+    for label, invs in (("many shifts", invitations), ("one hot shift", hot)):
+        elapsed, lat, out = run(invs, THREADS)
+        ms = [x * 1000 for x in lat]
+        print(
+            f"booking, {label:<14} threads={THREADS} attempts={len(invs)} booked={out['booked']} "
+            f"refused={out['refused']} errors={out['error']}  "
+            f"{out['booked'] / elapsed:7.1f} bookings/s  {len(invs) / elapsed:7.1f} answers/s  "
+            f"p50={pct(ms, 50):.1f} ms p95={pct(ms, 95):.1f} ms  (target > 200 bookings/s)",
+            flush=True,
+        )
+finally:
+    Assignment.objects.filter(shift__request=req).delete()
+    Invitation.objects.filter(shift__request=req).delete()
+    Reservist.objects.filter(pk__in=[r.pk for r in reservists]).update(user=None)
+    from accounts.models import AccessLog, AuditEntry, Membership
+
+    Assignment.objects.filter(reservist__in=reservists, shift__request=req).delete()
+
+    AuditEntry.objects.filter(actor__in=users).delete()
+    AccessLog.objects.filter(user__in=users).delete()
+    Membership.objects.filter(user__in=users).delete()
+    User.objects.filter(pk__in=[u.pk for u in users]).delete()
+    Shift.objects.filter(request=req).delete()
+    req.delete()
