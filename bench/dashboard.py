@@ -1,17 +1,16 @@
 """National figures over the seeded data set (1M shifts): API and page, server time.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzr_bench .venv/bin/python bench/dashboard.py
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzr_bench .venv/bin/python bench/dashboard.py
 """
 
 from _common import report, setup, timed, token_client
 
 setup()
 
+from _common import user  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
-
-from _common import user  # noqa: E402
 
 N = 15
 api = token_client("landelijk@demo.nzr.local")
@@ -31,7 +30,7 @@ with override_settings(DEBUG=False):
         "/api/v1/stats/pool/?group_by=readiness",
     ):
         cold, warm = [], []
-        for i in range(N):
+        for _ in range(N):
             cache.clear()
             with timed(cold):
                 r = api.get(url)

@@ -1,6 +1,6 @@
 """Register search with 4 filters over the seeded register: server time per request.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzr_bench .venv/bin/python bench/search.py
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzr_bench .venv/bin/python bench/search.py
 """
 
 import random
