@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Seed a benchmark database and run every benchmark; prints figures only.
+#   bash bench/run_all.sh [reservists] [shifts]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+M=${2:-1000000}
+export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nzr_bench}
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/1}
+export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+PY=.venv/bin/python
+psql "${DATABASE_URL%/*}/postgres" -c "CREATE DATABASE nzr_bench" 2>/dev/null || true
+$PY manage.py migrate --noinput -v0
+$PY manage.py load_reference_data >/dev/null
+time $PY manage.py seed_bench --reservists "$N" --shifts "$M" --flush --seed 42
+$PY manage.py load_demo >/dev/null
+$PY bench/search.py
+$PY bench/dashboard.py
+CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/7} $PY bench/booking.py 8
+CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/7} $PY bench/approval.py
+$PY bench/load.py 30 16
