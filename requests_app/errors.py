@@ -39,6 +39,18 @@ class ShiftFullError(BookingError):
         )
 
 
+class BookingBusyError(BookingError):
+    """A row the booking needs stayed locked longer than the lock timeout."""
+
+    code = "busy"
+
+    def __init__(self, message: str = "", **kwargs):
+        super().__init__(
+            message or _("This shift is being changed right now. Please try again in a moment."),
+            **kwargs,
+        )
+
+
 class OverlapError(BookingError):
     code = "overlap"
 

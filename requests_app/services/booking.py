@@ -6,9 +6,11 @@ locks are held. The PostgreSQL exclusion constraint on reservist + time range
 (migration 0004) and the unique live assignment per shift are the last line.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from accounts.scope import scope_of
 from registry.models import Reservist
 from requests_app import notify
 from requests_app.errors import (
+    BookingBusyError,
     InvitationClosedError,
     OverlapError,
     RequestNotAllowed,
@@ -76,6 +79,23 @@ def check_fit(reservist_id: int, shift, *, exclude_assignment=None) -> None:
         )
 
 
+@contextmanager
+def booking_transaction():
+    """A transaction whose row-lock waits end after NZR_BOOKING_LOCK_TIMEOUT_MS (default
+    3000 ms) with a 409 "busy" instead of hanging behind a long cancellation."""
+    timeout_ms = int(getattr(settings, "NZR_BOOKING_LOCK_TIMEOUT_MS", 3000))
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL lock_timeout = {timeout_ms:d}")
+            yield
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
+            raise BookingBusyError() from exc
+        raise
+
+
 def _lock(reservist_id: int, shift_id: int):
     """Fixed order: reservist, then shift."""
     reservist = Reservist.objects.select_for_update().get(pk=reservist_id)
@@ -110,10 +130,11 @@ def _book(reservist, shift, *, actor) -> Assignment:
         raise OverlapError() from exc
     log_action(assignment, "assignment.booked", actor, shift=shift.pk)
     if booked + 1 >= shift.count:
+        # Only a booking that fills its shift can fill the request.
         _shift_full(shift)
-    from requests_app.services.requests import update_fill_state
+        from requests_app.services.requests import update_fill_state
 
-    update_fill_state(request)
+        update_fill_state(request)
     return assignment
 
 
@@ -125,8 +146,8 @@ def _shift_full(shift) -> None:
 
 
 def accept_invitation(invitation, *, actor) -> Assignment:
-    """The reservist accepts: booked, or a 409 (full, overlap, rest, expired)."""
-    with transaction.atomic():
+    """The reservist accepts: booked, or a 409 (full, overlap, rest, expired, busy)."""
+    with booking_transaction():
         reservist, shift = _lock(invitation.reservist_id, invitation.shift_id)
         if reservist.user_id != getattr(actor, "pk", None):
             raise RequestNotAllowed(_("Only the invited reservist can accept."))
@@ -169,7 +190,7 @@ def assign_manually(shift, reservist, *, actor) -> Assignment:
     """A national coordinator books a reservist by hand (same locks, same checks)."""
     if not scope_of(actor).is_national:
         raise RequestNotAllowed(_("Only a national coordinator may assign by hand."))
-    with transaction.atomic():
+    with booking_transaction():
         reservist, shift = _lock(reservist.pk, shift.pk)
         assignment = _book(reservist, shift, actor=actor)
         Invitation.objects.filter(

@@ -129,15 +129,6 @@ def test_cancel_and_accept_races_never_exceed_capacity(organisation_vr09, round_
     assert other.assignments.count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "FINDING for requests_app (C): accept_invitation waits for a row lock without limit. "
-        "Fix: `SET LOCAL lock_timeout = '3s'` at the start of the booking transaction "
-        "(requests_app/services/booking.py, accept_invitation / assign_manually) and map "
-        "psycopg LockNotAvailable to a 409 (a ConflictError). Remove this mark then."
-    ),
-)
 def test_a_lock_wait_ends_in_a_conflict_within_seconds(organisation_vr09):
     """Someone holds the shift row (e.g. a long cancellation): an accept must not hang."""
     req = make_request(organisation_vr09, shifts=[(at(2, 7), at(2, 15), 2, "verzorgende")])
@@ -178,6 +169,7 @@ def test_a_lock_wait_ends_in_a_conflict_within_seconds(organisation_vr09):
     waiter.join(timeout=30)
     assert not hung, "accept_invitation waited more than 15 s for a row lock"
     assert isinstance(outcome[0], ConflictError), outcome
+    assert outcome[0].code == "busy"
     assert elapsed < 15
 
 
