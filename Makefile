@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format messages static clean ci
+.PHONY: run test install lint format messages static clean bench
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ messages: $(STAMP)
 	  (cd $$app && ../$(PY) ../manage.py makemessages -l nl -l en --no-obsolete >/dev/null); done
 	$(PY) manage.py makemessages -l nl -l en --no-obsolete --ignore=.venv --ignore='*/*' >/dev/null || true
 	$(PY) manage.py compilemessages --ignore=.venv >/dev/null
+
+## make bench: benchmarks against a seeded PostgreSQL database (see bench/results.md); not tests.
+bench: $(STAMP)
+	bash bench/run_all.sh
 
 static:
 	bash scripts/vendor-static.sh

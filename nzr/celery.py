@@ -25,6 +25,7 @@ def _setup_beat(sender, **kwargs):
 
     for label in (
         "accounts",
+        "outbox",
         "registry",
         "training",
         "regions",

@@ -80,7 +80,8 @@ def test_real_worker_runs_a_task(worker):
         ping.apply_async(args=[user.pk, reply], queue=worker)
     finally:
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    # No socket timeout: BLPOP itself waits at most 60 s.
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=None)
     # BLPOP blocks until the worker pushes its answer (or 60 s pass): no sleeping.
     answer = client.blpop([reply], timeout=60)
     assert answer is not None, "the worker did not run the task within 60 s"
