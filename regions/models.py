@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -163,7 +164,15 @@ class VettingCheck(models.Model):
         verbose_name = _("vetting check")
         verbose_name_plural = _("vetting checks")
         ordering = ["-checked_at", "-id"]
-        indexes = [models.Index(fields=["reservist", "kind", "checked_at"])]
+        indexes = [
+            models.Index(fields=["reservist", "kind", "checked_at"]),
+            # Deployability: the few failed checks, found without scanning them all.
+            models.Index(
+                fields=["reservist", "kind", "checked_at"],
+                condition=Q(outcome="fail"),
+                name="vetting_failed_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reservist} – {self.get_kind_display()}: {self.get_outcome_display()}"

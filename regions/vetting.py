@@ -5,7 +5,7 @@ Used by the activation guard (registry.services.ACTIVATION_GUARDS) and by the
 """
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,28 +87,28 @@ def deployability_check(reservist, on, profile) -> list[str]:
     ]
 
 
-def _latest_outcome(check):
-    return Subquery(
-        VettingCheck.objects.filter(reservist_id=OuterRef("pk"), kind=check)
-        .order_by("-checked_at", "-id")
-        .values("outcome")[:1]
-    )
-
-
 def deployability_filter(queryset, on, profile):
+    """The database face of ``deployability_check``: one NOT EXISTS anti-join.
+
+    A reservist is blocked when a vetting check of a required kind failed and no
+    later check of the same kind exists (the latest row counts; ties on
+    ``checked_at`` are broken by id, as in ``latest_checks``). "big" is required
+    when configured, or for ring 1 and BIG-registered professions.
+    """
     always = getattr(settings, "NZR_REQUIRED_VETTING_CHECKS", ALWAYS)
-    any_fail = VettingCheck.objects.filter(reservist_id=OuterRef("pk"), outcome="fail")
-    # Fast path: nobody with any failed check at all needs no per-check subquery.
-    queryset = queryset.alias(_has_fail=Exists(any_fail))
-    conditions = Q(_has_fail=False)
-    per_check = Q()
-    for check in Check.values:
-        name = f"_vet_{check}"
-        queryset = queryset.alias(**{name: _latest_outcome(check)})
-        ok = Q(**{f"{name}__isnull": True}) | ~Q(**{name: "fail"})
-        if check == "big" and check not in always:
-            ok |= ~(Q(ring=1) | Q(profession__big_registered=True))
-        elif check not in always:
-            ok = Q()
-        per_check &= ok
-    return queryset.filter(conditions | per_check)
+    kinds = [c for c in Check.values if c in always]
+    required = Q(kind__in=kinds) if kinds else Q(pk__in=[])
+    if "big" not in kinds:
+        required |= Q(kind=Check.BIG) & (
+            Q(reservist__ring=1) | Q(reservist__profession__big_registered=True)
+        )
+    later = VettingCheck.objects.filter(
+        Q(checked_at__gt=OuterRef("checked_at"))
+        | Q(checked_at=OuterRef("checked_at"), id__gt=OuterRef("id")),
+        reservist_id=OuterRef("reservist_id"),
+        kind=OuterRef("kind"),
+    )
+    failed_latest = VettingCheck.objects.filter(
+        required, reservist_id=OuterRef("pk"), outcome=VettingCheck.Outcome.FAIL
+    ).filter(~Exists(later))
+    return queryset.filter(~Exists(failed_latest))

@@ -24,12 +24,6 @@ def _requirements(ring, profile):
     )
 
 
-def _valid_record(on, course_id):
-    return TrainingRecord.objects.filter(
-        reservist_id=OuterRef("pk"), course_id=course_id, completed_on__lte=on
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gt=on))
-
-
 def check(reservist, on, profile) -> list[str]:
     reasons = []
     seen = set()
@@ -59,28 +53,20 @@ def check(reservist, on, profile) -> list[str]:
 
 
 def filter(queryset, on, profile):  # noqa: A001 - the Checker's field name
-    by_ring: dict[int, set[int]] = {}
-    for_profile: list[tuple[int, int | None]] = []
-    requirements = CourseRequirement.objects.filter(course__active=True)
-    if profile is None:
-        requirements = requirements.filter(profile__isnull=True)
-    else:
-        requirements = requirements.filter(Q(profile__isnull=True) | Q(profile=profile))
-    for course_id, ring, profile_id in requirements.values_list("course_id", "ring", "profile_id"):
-        if profile_id is None:
-            by_ring.setdefault(ring, set()).add(course_id)
-        else:
-            for_profile.append((course_id, ring))
-    for ring, course_ids in by_ring.items():
-        condition = ~Q(ring=ring)
-        has_all = Q()
-        for course_id in sorted(course_ids):
-            has_all &= Exists(_valid_record(on, course_id))
-        queryset = queryset.filter(condition | has_all)
-    for course_id, ring in for_profile:
-        valid = Exists(_valid_record(on, course_id))
-        if ring is None:
-            queryset = queryset.filter(valid)
-        else:
-            queryset = queryset.filter(~Q(ring=ring) | valid)
-    return queryset
+    """The database face of ``check``: one NOT EXISTS over the required courses.
+
+    Deployable when no requirement applies (ring of the reservist without a
+    profile; the profile asked, for any ring or the reservist's ring) whose active
+    course has no record valid on ``on``.
+    """
+    valid = TrainingRecord.objects.filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gt=on),
+        reservist_id=OuterRef(OuterRef("pk")),
+        course_id=OuterRef("course_id"),
+        completed_on__lte=on,
+    )
+    applies = Q(profile__isnull=True, ring=OuterRef("ring"))
+    if profile is not None:
+        applies |= Q(profile=profile, ring__isnull=True) | Q(profile=profile, ring=OuterRef("ring"))
+    missing = CourseRequirement.objects.filter(applies, course__active=True).filter(~Exists(valid))
+    return queryset.filter(~Exists(missing))
