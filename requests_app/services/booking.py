@@ -104,9 +104,11 @@ def _lock(reservist_id: int, shift_id: int):
 
 
 def _book(reservist, shift, *, actor) -> Assignment:
-    """Under the locks: recount, check, insert. The request row is locked last
-    (reservist -> shift -> request), so the fill state is decided by one booking at a time."""
-    request = DeploymentRequest.objects.select_for_update().get(pk=shift.request_id)
+    """Under the locks: recount, check, insert. Only a booking that fills its shift locks
+    the request row (last: reservist -> shift -> request), so the fill state is decided by
+    one booking at a time while bookings on other shifts of the request run in parallel.
+    Cancelling a request locks its shifts first, so a cancelled shift is seen here."""
+    request = DeploymentRequest.objects.get(pk=shift.request_id)
     if shift.cancelled_at or request.status not in BOOKABLE:
         raise InvitationClosedError(_("This shift is no longer open."))
     if shift.start <= timezone.now():
@@ -134,7 +136,7 @@ def _book(reservist, shift, *, actor) -> Assignment:
         _shift_full(shift)
         from requests_app.services.requests import update_fill_state
 
-        update_fill_state(request)
+        update_fill_state(DeploymentRequest.objects.select_for_update().get(pk=request.pk))
     return assignment
 
 
