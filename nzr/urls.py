@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts_urls
+from accounts import views as accounts_views
 from dashboard import urls as dashboard_urls
 from escalation import urls as escalation_urls
 from nzr.health import health
@@ -39,6 +40,8 @@ for module in API_APPS:
 urlpatterns = [
     path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # allauth's login with a 429 when the failed-login limit holds (see accounts.views).
+    path("accounts/login/", accounts_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
