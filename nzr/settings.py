@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.session_timeout.SessionTimeoutMiddleware",
     "accounts.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -160,6 +161,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+LOGIN_URL_PATH = "/accounts/login/"
+NZR_SESSION_IDLE_MINUTES = env_int("NZR_SESSION_IDLE_MINUTES", 30)
+NZR_SESSION_MAX_HOURS = env_int("NZR_SESSION_MAX_HOURS", 12)
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "dashboard:home"
 
