@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
+from registry.models import Reservist
 
 
 class LadderStep(models.Model):
@@ -133,15 +134,8 @@ class CrisisAvailabilityCall(models.Model):
 
 class CrisisResponseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = scope_of(user)
-        if scope.is_national:
-            return self
-        q = Q(pk__in=[])
-        if scope.is_regional:
-            q |= Q(reservist__home_region_id__in=scope.region_ids)
-        if scope.is_reservist:
-            q |= Q(reservist__user_id=scope.user_id)
-        return self.filter(q)
+        """Whoever may see the reservist may see their answer (the register's one scope rule)."""
+        return self.filter(reservist__in=Reservist.objects.visible_to(user))
 
 
 class CrisisResponse(models.Model):
