@@ -32,7 +32,10 @@ from requests_app.serializers import (
     RequestDetailSerializer,
     RequestSerializer,
     RequiredReasonSerializer,
+    ShiftCapacitySerializer,
+    ShiftSerializer,
 )
+from requests_app.services.capacity import require_capacity_permission
 from requests_app.services.requests import open_requests_for_queue, sort_queue
 
 
@@ -235,15 +238,51 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class ShiftViewSet(viewsets.GenericViewSet):
-    """Shifts: the ranked candidates and assigning by hand."""
+    """Shifts: changing the places, the ranked candidates and assigning by hand."""
 
     permission_classes = _with_defaults(IsCoordinator)
     serializer_class = CandidateSerializer
+
+    def get_permissions(self):
+        if self.action == "partial_update":
+            # Organisations too; the service decides who may (403), visible_to hides (404).
+            return [p() for p in api_settings.DEFAULT_PERMISSION_CLASSES]
+        return super().get_permissions()
 
     def get_queryset(self):
         return Shift.objects.visible_to(self.request.user).select_related(
             "request__organisation", "request__region", "profile"
         )
+
+    @extend_schema(
+        request=ShiftCapacitySerializer,
+        responses={
+            200: ShiftSerializer,
+            400: OpenApiResponse(description="Field errors (count, reason)"),
+            403: OpenApiResponse(description="Your role may not change this shift"),
+            404: OpenApiResponse(description="No such shift in your scope"),
+            409: OpenApiResponse(
+                description="Fewer places than booked reservists; shift cancelled or "
+                "started; request closed; shift busy"
+            ),
+        },
+    )
+    def partial_update(self, request, pk=None):
+        """Change the number of places of a shift (``count``), with a ``reason``."""
+        shift = self.get_object()
+        data = ShiftCapacitySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if "count" in data.validated_data:
+            services.change_shift_capacity(
+                shift,
+                data.validated_data["count"],
+                by=request.user,
+                reason=data.validated_data["reason"],
+            )
+        else:  # nothing to change, but the answer is the same as for a change: 403 or 200
+            require_capacity_permission(request.user, shift.request)
+        shift = Shift.objects.annotate_confirmed().select_related("profile").get(pk=shift.pk)
+        return Response(ShiftSerializer(shift).data)
 
     @extend_schema(responses=CandidateSerializer(many=True))
     @action(detail=True, methods=["get"])

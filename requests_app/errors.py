@@ -91,3 +91,10 @@ class RequestInvalid(RequestError):
         super().__init__(errors[first_field][0], field=first_field)
         self.errors = errors
         self.ladder_by_step = ladder_by_step or {}
+
+
+class CapacityBelowBookingsError(RequestStateError):
+    """Fewer places than reservists already booked (409; next to the field in a form)."""
+
+    code = "below_bookings"
+    field = "count"

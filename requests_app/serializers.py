@@ -8,6 +8,7 @@ from rest_framework import serializers
 from escalation.models import Crisis, LadderStep
 from registry.models import Municipality, Profile
 from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation, Shift
+from requests_app.services.capacity import MAX_PLACES
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -61,6 +62,19 @@ class ShiftSerializer(serializers.ModelSerializer):
 
     def get_cancelled(self, obj) -> bool:
         return obj.cancelled_at is not None
+
+
+class ShiftCapacitySerializer(serializers.Serializer):
+    """PATCH /shifts/{id}/: the new number of places and why. A PATCH without ``count``
+    changes nothing (and answers the shift as it is)."""
+
+    count = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PLACES,
+        help_text=_("The number of reservists the shift needs."),
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 
 class ShiftWithPeopleSerializer(ShiftSerializer):
