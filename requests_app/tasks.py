@@ -2,21 +2,37 @@
 
 from celery import shared_task
 from celery.schedules import crontab
+from django.utils import timezone
 
+from nzr.tasks import enqueue
 from requests_app.models import DeploymentRequest, Shift
 from requests_app.services import invitations
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
 def match_request(self, request_id: int) -> int:
-    """After approval: a first wave of invitations for every open shift of the request."""
+    """After approval: a first wave of invitations for every open shift of the request.
+
+    One shift per task: this task invites for the soonest open shift itself and enqueues
+    one ``next_wave`` per further shift, soonest first. The outbox runs a task in one
+    transaction, so the first invitations are written (and the reservists told) after one
+    shift's matching instead of after all of them, and the other shifts spread over the
+    workers. A retry or a second call invites nobody twice: ``send_wave`` locks the shift
+    and only tops its open invitations up."""
     request = DeploymentRequest.objects.filter(pk=request_id).first()
-    if request is None:
+    if request is None or request.status not in invitations.MATCHING:
         return 0
-    sent = 0
-    for shift in request.shifts.filter(cancelled_at__isnull=True).order_by("start"):
-        sent += len(invitations.send_wave(shift))
-    return sent
+    shift_ids = list(
+        request.shifts.filter(cancelled_at__isnull=True, start__gt=timezone.now())
+        .order_by("start", "pk")
+        .values_list("pk", flat=True)
+    )
+    if not shift_ids:
+        return 0
+    soonest, *later = shift_ids
+    for shift_id in later:
+        enqueue(next_wave, shift_id)
+    return len(invitations.send_wave(Shift(pk=soonest)))
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
