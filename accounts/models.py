@@ -199,15 +199,21 @@ class AuditEntry(models.Model):
 
 
 class AccessLog(models.Model):
-    """A read of personal data: who read whose data, what, and when (NEN 7513)."""
+    """A read of personal data, or a denied attempt: who, whose data, what, when (NEN 7513).
+
+    Append-only: PostgreSQL refuses UPDATE, DELETE and TRUNCATE on this table
+    (trigger ``accounts_accesslog_append_only``, migration 0003). A user who has
+    rows here cannot be deleted (PROTECT): accounts are closed, never removed.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("viewed")
         LIST = "list", _("listed")
         EXPORT = "export", _("exported")
+        DENIED = "denied", _("denied")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     action = models.CharField(max_length=16, choices=Action.choices)
     subject_type = models.CharField(max_length=64)
@@ -216,12 +222,18 @@ class AccessLog(models.Model):
     count = models.PositiveIntegerField(default=1)
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    method = models.CharField(max_length=8, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "at"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "at"]),
+            models.Index(fields=["action", "at"], name="accesslog_action_at"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.subject_type}#{self.subject_id}"

@@ -2,6 +2,7 @@
 
 import io
 import logging
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -18,6 +19,25 @@ Role = Membership.Role
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_empty_access_log():
+    """The access log refuses DELETE and TRUNCATE (accounts migration 0004) unless the
+    transaction sets ``nzr.access_log_maintenance``. Emptying the database between
+    transactional tests (Django's flush, a TRUNCATE) is such maintenance: only the
+    flush's own transaction sets it (SET LOCAL), never a test."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        if self.connection.vendor == "postgresql":
+            sql_list = ["SET LOCAL nzr.access_log_maintenance = 'on'", *sql_list]
+        return original(self, sql_list)
+
+    with mock.patch.object(BaseDatabaseOperations, "execute_sql_flush", execute_sql_flush):
+        yield
 
 
 @pytest.fixture(autouse=True)
