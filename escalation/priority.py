@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -82,6 +83,34 @@ def sort_key(request, ranks: Ranks, now: datetime):
     first = getattr(request, "first_shift_start", None) or far
     submitted = getattr(request, "submitted_at", None) or far
     return (ranks.rank_of(getattr(request, "category", "")), first, submitted, request.pk or 0)
+
+
+def rank_expression(ranks: Ranks) -> Case:
+    """``ranks.rank_of(category)`` as an SQL expression."""
+    return Case(
+        *(When(category=code, then=Value(rank)) for code, rank in sorted(ranks.ranks.items())),
+        default=Value(UNRANKED),
+        output_field=IntegerField(),
+    )
+
+
+def order_by_priority(queryset, ranks: Ranks):
+    """``sort_key``'s order in SQL, so a queue can be paginated in the database: category
+    rank, then the earliest first shift, then the earliest submitted (a missing time
+    sorts last, as ``datetime.max`` does in ``sort_key``), then the id.
+
+    ``queryset`` must be annotated with ``first_shift_start``."""
+    return queryset.annotate(priority_rank=rank_expression(ranks)).order_by(
+        "priority_rank",
+        F("first_shift_start").asc(nulls_last=True),
+        F("submitted_at").asc(nulls_last=True),
+        "pk",
+    )
+
+
+def with_reasons(requests, ranks: Ranks, now: datetime) -> list[tuple[object, str]]:
+    """Each request (already in priority order, e.g. one page) with its reason."""
+    return [(r, reason_for(r, ranks, now)) for r in requests]
 
 
 def reason_for(request, ranks: Ranks, now: datetime) -> str:

@@ -3,6 +3,7 @@ write calls a service; every queryset goes through ``visible_to``."""
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -14,6 +15,7 @@ from rest_framework.settings import api_settings
 from accounts.audit import log_list
 from accounts.permissions import IsCoordinator, IsReservist
 from accounts.scope import scope_of
+from escalation.priority import ranks_on, with_reasons
 from registry.models import Reservist
 from requests_app import services
 from requests_app.errors import RequestInvalid
@@ -36,7 +38,7 @@ from requests_app.serializers import (
     ShiftSerializer,
 )
 from requests_app.services.capacity import require_capacity_permission
-from requests_app.services.requests import open_requests_for_queue, sort_queue
+from requests_app.services.requests import queue_in_priority_order
 
 
 def _with_defaults(*extra):
@@ -219,7 +221,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return Response(
                 {"detail": _("Your role may not do this.")}, status=status.HTTP_403_FORBIDDEN
             )
-        qs = open_requests_for_queue(request.user).prefetch_related(
+        now = timezone.now()
+        ranks = ranks_on(timezone.localtime(now).date())
+        qs = queue_in_priority_order(request.user, ranks=ranks).prefetch_related(
             Prefetch(
                 "shifts",
                 queryset=Shift.objects.annotate_confirmed()
@@ -228,12 +232,11 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             ),
             Prefetch("ladder", queryset=_ladder_qs()),
         )
-        rows = []
-        for position, (obj, reason) in enumerate(sort_queue(qs), start=1):
+        page = self.paginate_queryset(qs)  # COUNT and LIMIT/OFFSET in SQL
+        first = self.paginator.page.start_index()
+        for position, (obj, reason) in enumerate(with_reasons(page, ranks, now), start=first):
             obj.position = position
             obj.priority_reason = reason
-            rows.append(obj)
-        page = self.paginate_queryset(rows)
         return self.get_paginated_response(QueueEntrySerializer(page, many=True).data)
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Min, Prefetch, Q, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +17,7 @@ from accounts.decorators import role_required
 from accounts.errors import DomainError, NotAllowedError
 from accounts.scope import scope_of
 from escalation.models import LadderStep
+from escalation.priority import ranks_on, with_reasons
 from registry.models import Reservist
 from requests_app import forms, services
 from requests_app.errors import RequestInvalid
@@ -27,9 +29,10 @@ from requests_app.models import (
     Invitation,
     Shift,
 )
-from requests_app.services.requests import open_requests_for_queue, sort_queue
+from requests_app.services.requests import queue_in_priority_order
 
 Status = DeploymentRequest.Status
+QUEUE_PAGE_SIZE = 50
 STEPS = [
     ("basics", gettext_lazy("About the request")),
     ("shifts", gettext_lazy("Shifts")),
@@ -523,10 +526,14 @@ def request_vet(request, pk):
 
 @role_required("is_national", "is_regional", "is_triangle")
 def queue(request):
-    qs = open_requests_for_queue(request.user)
-    rows = sort_queue(qs)
-    _fill_state([r for r, _reason in rows])
-    return render(request, "requests_app/queue.html", {"rows": rows})
+    """The same order as ``/api/v1/requests/queue/``, paginated in SQL."""
+    now = timezone.now()
+    ranks = ranks_on(timezone.localtime(now).date())
+    page = Paginator(queue_in_priority_order(request.user, ranks=ranks), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = with_reasons(_fill_state(list(page.object_list)), ranks, now)
+    return render(request, "requests_app/queue.html", {"rows": rows, "page": page})
 
 
 @role_required("is_national", "is_regional")

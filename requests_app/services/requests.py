@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -694,18 +694,32 @@ def _maybe_complete(request):
 
 def open_requests_for_queue(user):
     """Open requests (submitted, approved, escalated) visible to ``user``, with the
-    annotations the priority framework needs."""
+    annotations the priority framework needs (``first_shift_start``: the earliest
+    shift that is not cancelled, a subquery per row, so no GROUP BY over the rows)."""
+    first_shift = (
+        Shift.objects.filter(request=OuterRef("pk"), cancelled_at__isnull=True)
+        .order_by("start")
+        .values("start")[:1]
+    )
     return (
         DeploymentRequest.objects.visible_to(user)
         .filter(status__in=OPEN_STATUSES)
         .select_related("organisation", "region", "crisis")
-        .annotate(
-            first_shift_start=Min("shifts__start", filter=Q(shifts__cancelled_at__isnull=True))
-        )
+        .annotate(first_shift_start=Subquery(first_shift))
     )
 
 
+def queue_in_priority_order(user, *, ranks):
+    """``open_requests_for_queue`` ordered in SQL by the framework ``ranks``
+    (``escalation.priority.order_by_priority``): paginate it in the database, then give
+    the page its reasons with ``escalation.priority.with_reasons``."""
+    from escalation.priority import order_by_priority
+
+    return order_by_priority(open_requests_for_queue(user), ranks)
+
+
 def sort_queue(requests, now=None):
+    """The same order in Python, for a list already in memory."""
     from escalation.priority import sort_requests
 
     return sort_requests(list(requests), now=now)
