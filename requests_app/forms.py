@@ -10,6 +10,7 @@ from escalation.models import Crisis
 from registry.models import Municipality, Profile, Sector
 from registry.validators import normalise_postcode, validate_postcode
 from requests_app.models import CareOrganisation, DeploymentRequest
+from requests_app.services.capacity import MAX_PLACES
 
 
 class MunicipalityChoiceField(forms.ModelChoiceField):
@@ -202,6 +203,21 @@ class HoursForm(forms.Form):
         if not data.get("no_show") and data.get("hours_worked") in (None, ""):
             self.add_error("hours_worked", _("Enter the hours worked, or tick “did not show up”."))
         return data
+
+
+class ShiftCapacityForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("Number of reservists needed"),
+        min_value=1,
+        max_value=MAX_PLACES,
+        help_text=_("Not fewer than the reservists already booked."),
+    )
+    reason = forms.CharField(
+        label=_("Why does this change?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class AssignForm(forms.Form):

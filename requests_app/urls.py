@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/vet/", views.request_vet, name="request_vet"),
     path("<int:pk>/answer/", views.request_answer, name="request_answer"),
     path("shifts/<int:pk>/cancel/", views.shift_cancel, name="shift_cancel"),
+    path("shifts/<int:pk>/places/", views.shift_capacity, name="shift_capacity"),
     path("shifts/<int:pk>/candidates/", views.shift_candidates, name="shift_candidates"),
     path("assignments/<int:pk>/hours/", views.assignment_hours, name="assignment_hours"),
     path("queue/", views.queue, name="queue"),

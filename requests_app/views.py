@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Prefetch, Q, Sum
 from django.http import Http404
@@ -29,6 +30,7 @@ from requests_app.models import (
     Invitation,
     Shift,
 )
+from requests_app.services.capacity import can_change_capacity
 from requests_app.services.requests import queue_in_priority_order
 
 Status = DeploymentRequest.Status
@@ -417,6 +419,7 @@ def request_detail(request, pk):
             "shifts": shifts,
             "now": now,
             "can_manage": is_member or scope.is_national,
+            "can_change_places": can_change_capacity(request.user, req),
             "is_national": scope.is_national,
             "is_coordinator": scope.is_coordinator,
             "is_member": is_member,
@@ -457,6 +460,41 @@ def shift_cancel(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("requests_app:request_detail", pk=shift.request_id)
+
+
+@role_required("is_care_org", "is_national", "is_regional")
+def shift_capacity(request, pk):
+    """Change how many reservists a shift needs; errors next to the field."""
+    shift = get_object_or_404(
+        Shift.objects.visible_to(request.user).select_related(
+            "request__organisation", "request__region", "profile"
+        ),
+        pk=pk,
+    )
+    if not can_change_capacity(request.user, shift.request):
+        raise PermissionDenied
+    form = forms.ShiftCapacityForm(request.POST or None, initial={"count": shift.count})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_shift_capacity(
+                shift,
+                form.cleaned_data["count"],
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+            messages.success(
+                request,
+                _("This shift now needs %(n)d reservists.") % {"n": form.cleaned_data["count"]},
+            )
+            return redirect("requests_app:request_detail", pk=shift.request_id)
+        except DomainError as exc:
+            _error_to_form(form, exc)
+    booked = shift.assignments.filter(status__in=["confirmed", "completed"]).count()
+    return render(
+        request,
+        "requests_app/shift_capacity.html",
+        {"shift": shift, "form": form, "booked": booked},
+    )
 
 
 @require_POST
