@@ -2,8 +2,14 @@
 
 Coordinators and the triangle only; a regional coordinator gets the rows of
 their own region(s) only.
+
+Each answer is cached briefly (``NZR_STATS_CACHE_SECONDS``, default 60) per area
+(the exact set of regions the caller may read) and query: over a million shifts an
+aggregate takes seconds, and during a crisis many coordinators ask the same thing.
 """
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -13,6 +19,38 @@ from rest_framework.permissions import IsAuthenticated
 
 from accounts.permissions import IsFiguresReader, MFASatisfied
 from dashboard.stats import POOL_GROUPS, SHIFT_GROUPS, Area, pool_rows, shift_rows
+
+CACHE_VERSION = 1
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "NZR_STATS_CACHE_SECONDS", 60))
+
+
+def cached_rows(kind: str, area: Area, params: tuple, compute) -> list[dict]:
+    """``compute()``'s rows from the cache, keyed by the area and the query. Labels
+    stay lazy, so one entry serves every language."""
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return compute()
+
+    def ids(values):
+        return "all" if values is None else ",".join(map(str, sorted(values)))
+
+    key = ":".join(
+        [
+            f"nzr:stats:v{CACHE_VERSION}:{kind}",
+            ids(area.region_ids),
+            ids(area.organisation_ids),
+            timezone.localdate().isoformat(),
+            *(str(p) for p in params),
+        ]
+    )
+    rows = cache.get(key)
+    if rows is None:
+        rows = compute()
+        cache.set(key, rows, seconds)
+    return rows
 
 
 class ShiftStatsQuerySerializer(serializers.Serializer):
@@ -93,7 +131,13 @@ class ShiftStatsView(_StatsView):
     )
     def get(self, request):
         q = self.query()
-        rows = shift_rows(q["group_by"], self.area(), q.get("since"), q.get("until"))
+        area, group_by, since, until = self.area(), q["group_by"], q.get("since"), q.get("until")
+        rows = cached_rows(
+            "shifts",
+            area,
+            (group_by, since, until),
+            lambda: shift_rows(group_by, area, since, until),
+        )
         return self.respond(rows)
 
 
@@ -109,5 +153,6 @@ class PoolStatsView(_StatsView):
     )
     def get(self, request):
         q = self.query()
-        rows = pool_rows(q["group_by"], self.area(), q.get("on") or timezone.localdate())
+        area, group_by, on = self.area(), q["group_by"], q.get("on") or timezone.localdate()
+        rows = cached_rows("pool", area, (group_by, on), lambda: pool_rows(group_by, area, on))
         return self.respond(rows)
