@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from accounts import session_timeout  # noqa: F401 - connects the login receiver
+        from accounts import (  # noqa: F401 - connect the receivers
+            session_timeout,
+            signals,
+        )

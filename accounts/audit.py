@@ -56,3 +56,66 @@ def log_list(request, user, model, ids: Iterable, action=AccessLog.Action.LIST, 
         count=len(ids),
         ip=_client_ip(request),
     )
+
+
+def _model_labels() -> dict[str, str]:
+    from django.apps import apps
+
+    labels: dict[str, str] = {}
+    for model in apps.get_models():
+        labels.setdefault(model._meta.model_name, model._meta.label_lower)
+    return labels
+
+
+def _subject_of_view(request) -> tuple[str, str]:
+    """What a request aimed at: a model label (or the URL name) and the object id, if any.
+
+    The model comes from the view's ``model``/``queryset`` or from the URL name's first
+    word ("reservist-detail", "reservist_detail" -> registry.reservist)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return "", ""
+    kwargs = match.kwargs or {}
+    object_id = kwargs.get("pk") or kwargs.get("id") or next(iter(kwargs.values()), "")
+    view = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    model = getattr(view, "model", None)
+    queryset = getattr(view, "queryset", None)
+    if model is None and queryset is not None:
+        model = queryset.model
+    if model is not None:
+        label = model._meta.label_lower
+    else:
+        word = (match.url_name or "").replace("-", "_").split("_")[0]
+        label = _model_labels().get(word, match.view_name or "")
+    return label[:64], str(object_id)[:64]
+
+
+def log_denied(
+    request,
+    *,
+    status_code: int | None,
+    reason: str = "",
+    user=None,
+    subject_type: str = "",
+    subject_id: str = "",
+) -> AccessLog:
+    """Log a refused access: who (if known), what (method, path, object), when, why.
+
+    ``user`` defaults to the request's user (after DRF's token authentication, the
+    token's user). Never pass secrets in ``reason``: it is stored as it is.
+    """
+    if user is None:
+        user = getattr(request, "user", None)
+    if not subject_type and not subject_id:
+        subject_type, subject_id = _subject_of_view(request)
+    return AccessLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=AccessLog.Action.DENIED,
+        subject_type=subject_type[:64],
+        subject_id=str(subject_id)[:64],
+        detail=reason[:500],
+        ip=_client_ip(request),
+        method=(getattr(request, "method", "") or "")[:8],
+        path=(getattr(request, "path", "") or "")[:300],
+        status_code=status_code,
+    )

@@ -78,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Every refused access to the access log; no-store on answers with personal data.
+    "accounts.middleware.AccessDeniedLogMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -178,6 +181,12 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Changing or adding an e-mail address asks for the password again when the last
+# (re)authentication is older than 5 minutes; MFA changes do so by default
+# (MFA_REAUTHENTICATION_REQUIRED); a password change asks for the old password.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("NZR_REAUTHENTICATION_SECONDS", 300)
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False  # a reset never signs in: password and MFA follow
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Nationale Zorgreserve] "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -259,10 +268,14 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "accounts.permissions.MFASatisfied",
     ],
+    # JSON everywhere (api.md): form and multipart bodies would read "" as null and
+    # cannot carry the nested shifts and ladder (found by fuzzing, tests/fuzz/).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "nzr.api_schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_RATE_LIMIT", "6000/min")},
     "EXCEPTION_HANDLER": "accounts.api_errors.exception_handler",
@@ -338,3 +351,7 @@ NZR_MAX_WEEK_HOURS = env_int("NZR_MAX_WEEK_HOURS", 60)
 NZR_INVITATION_HOURS = env_int("NZR_INVITATION_HOURS", 12)
 NZR_REGION_FLOOR = env_int("NZR_REGION_FLOOR", 35)
 NZR_BIG_VERIFIER = env_str("NZR_BIG_VERIFIER", "regions.big.ManualBIGVerifier")
+# GDPR retention: a reservist who left is anonymised this many days after leaving;
+# a sign-up whose e-mail address was never verified is erased after this many days.
+NZR_RETENTION_DAYS_AFTER_LEAVING = env_int("NZR_RETENTION_DAYS_AFTER_LEAVING", 365)
+NZR_RETENTION_DAYS_UNVERIFIED_SIGNUP = env_int("NZR_RETENTION_DAYS_UNVERIFIED_SIGNUP", 30)
