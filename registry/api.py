@@ -220,8 +220,21 @@ class ReservistSerializer(serializers.ModelSerializer):
         )
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class PrefetchedCodesField(serializers.ReadOnlyField):
+    """The codes of a many-to-many relation prefetched into a list
+    (``Prefetch(..., to_attr=...)``): no related manager or queryset per row."""
+
+    def to_representation(self, value):
+        return [item.code for item in value]
+
+
 class ReservistListSerializer(ReservistSerializer):
-    """The register list: ``deployable`` computed for the whole page in one query."""
+    """The register list: ``deployable`` computed for the whole page in one query, the
+    regions and profiles read from the page's prefetched lists, no reasons per row."""
+
+    regions = PrefetchedCodesField(source="region_list")
+    profiles = PrefetchedCodesField(source="profile_list")
 
     class Meta(ReservistSerializer.Meta):
         fields = [f for f in RESERVIST_FIELDS if f != "deployable_reasons"]
@@ -234,6 +247,21 @@ def reservist_queryset(user):
         .prefetch_related(
             Prefetch("regions", queryset=Region.objects.only("id", "code")),
             Prefetch("profiles", queryset=Profile.objects.only("id", "code")),
+        )
+    )
+
+
+def reservist_list_queryset(user):
+    """The register list: like ``reservist_queryset``, with the M2M codes prefetched into
+    plain lists for ``ReservistListSerializer``."""
+    return (
+        Reservist.objects.visible_to(user)
+        .select_related("user", "home_region", "municipality", "profession")
+        .prefetch_related(
+            Prefetch("regions", queryset=Region.objects.only("id", "code"), to_attr="region_list"),
+            Prefetch(
+                "profiles", queryset=Profile.objects.only("id", "code"), to_attr="profile_list"
+            ),
         )
     )
 
@@ -347,6 +375,8 @@ class ReservistViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ReservistFilter
 
     def get_queryset(self):
+        if self.action == "list":
+            return reservist_list_queryset(self.request.user)
         return reservist_queryset(self.request.user)
 
     def get_serializer_class(self):

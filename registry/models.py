@@ -302,7 +302,7 @@ class Reservist(models.Model):
         verbose_name_plural = _("reservists")
         ordering = ["last_name", "first_name", "id"]
         indexes = [
-            models.Index(fields=["home_region", "status"]),
+            models.Index(fields=["home_region", "status", "ring"]),
             models.Index(fields=["status", "ring"]),
             models.Index(fields=["last_name", "first_name"]),
         ]
