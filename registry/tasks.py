@@ -1,4 +1,5 @@
-"""Register tasks: the yearly "still available?" reminder. Thin and idempotent."""
+"""Register tasks: the yearly "still available?" reminder and the GDPR retention run.
+Thin and idempotent."""
 
 from celery import shared_task
 from celery.schedules import crontab
@@ -48,9 +49,24 @@ def send_confirmation_reminder(reservist) -> None:
     )
 
 
+@shared_task(name="registry.apply_retention", acks_late=True)
+def apply_retention() -> dict:
+    """Anonymise reservists whose retention period after leaving has ended and remove
+    dormant unverified sign-ups (``registry.retention``). Safe to run twice."""
+    from dataclasses import asdict
+
+    from registry import retention
+
+    return asdict(retention.apply_retention())
+
+
 BEAT_SCHEDULE = {
     "registry-remind-availability-confirmation": {
         "task": "registry.remind_availability_confirmation",
         "schedule": crontab(hour=9, minute=15),
+    },
+    "registry-apply-retention": {
+        "task": "registry.apply_retention",
+        "schedule": crontab(hour=3, minute=40),
     },
 }
