@@ -37,11 +37,18 @@ class OrganisationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"kvk": {"validators": []}, "agb": {"required": True}}
 
 
+# Contact details of a reservist are shown only for a live or worked booking.
+CONTACT_VISIBLE_STATUSES = ("confirmed", "completed")
+
+
 class AssignmentPersonSerializer(serializers.ModelSerializer):
-    """Who is coming (for the organisation and coordinators): name, profile, phone."""
+    """Who is coming (for the organisation and coordinators): name, profile, phone.
+
+    The phone number only for a booking that holds (confirmed) or was worked
+    (completed): not for a cancelled booking or a no-show (field-level rule, issue 8)."""
 
     name = serializers.SerializerMethodField()
-    phone = serializers.CharField(source="reservist.phone", read_only=True)
+    phone = serializers.SerializerMethodField()
 
     class Meta:
         model = Assignment
@@ -49,6 +56,9 @@ class AssignmentPersonSerializer(serializers.ModelSerializer):
 
     def get_name(self, obj) -> str:
         return str(obj.reservist)
+
+    def get_phone(self, obj) -> str:
+        return obj.reservist.phone if obj.status in CONTACT_VISIBLE_STATUSES else ""
 
 
 class ShiftSerializer(serializers.ModelSerializer):
