@@ -49,6 +49,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(AuditEntryAdmin):
-    list_display = ["at", "user", "action", "subject_type", "subject_id", "count", "ip"]
-    list_filter = ["action", "subject_type"]
-    search_fields = ["subject_id", "user__email", "detail"]
+    list_display = [
+        "at",
+        "user",
+        "action",
+        "subject_type",
+        "subject_id",
+        "count",
+        "method",
+        "path",
+        "status_code",
+        "ip",
+    ]
+    list_filter = ["action", "subject_type", "status_code"]
+    search_fields = ["subject_id", "user__email", "detail", "path"]
