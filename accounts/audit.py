@@ -1,5 +1,6 @@
 """Writing the audit log (state changes) and the access log (reads of personal data)."""
 
+import functools
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -58,6 +59,7 @@ def log_list(request, user, model, ids: Iterable, action=AccessLog.Action.LIST, 
     )
 
 
+@functools.cache
 def _model_labels() -> dict[str, str]:
     from django.apps import apps
 
