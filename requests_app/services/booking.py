@@ -3,7 +3,11 @@
 Lock order is fixed — the reservist row, then the shift row, then the request
 row (SELECT ... FOR UPDATE) — and capacity is recounted from committed Assignment rows while the
 locks are held. The PostgreSQL exclusion constraint on reservist + time range
-(migration 0004) and the unique live assignment per shift are the last line.
+(migrations 0004/0006: confirmed assignments) and the unique live assignment per shift
+are the last line.
+
+Round trips are counted: a booking is about a dozen statements, and everything the
+confirmation e-mail shows is loaded under the locks, so nothing is queried after commit.
 """
 
 from contextlib import contextmanager
@@ -11,7 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,14 +47,18 @@ def check_fit(reservist_id: int, shift, *, exclude_assignment=None) -> None:
             _("This shift is longer than %(hours)d hours.") % {"hours": max_shift_hours()}
         )
     rest = timedelta(hours=rest_hours())
+    week_start, week_end = week_bounds(shift.start)
     live = Assignment.objects.filter(reservist_id=reservist_id, status__in=LIVE)
     if exclude_assignment is not None:
         live = live.exclude(pk=exclude_assignment.pk)
-    near = list(
-        live.filter(start__lt=shift.end + rest, end__gt=shift.start - rest).values_list(
-            "start", "end"
-        )
+    # One query for both rules: every live booking that is near the shift or starts in
+    # its week (ordered by start, so the overlap message names the earliest).
+    rows = list(
+        live.filter(
+            start__lt=max(shift.end + rest, week_end), end__gt=min(shift.start - rest, week_start)
+        ).values_list("start", "end")
     )
+    near = [(s, e) for s, e in rows if s < shift.end + rest and e > shift.start - rest]
     for start, end in near:
         if start < shift.end and end > shift.start:
             raise OverlapError(
@@ -68,10 +76,7 @@ def check_fit(reservist_id: int, shift, *, exclude_assignment=None) -> None:
             )
             % {"hours": rest_hours()}
         )
-    week_start, week_end = week_bounds(shift.start)
-    booked = live.filter(start__gte=week_start, start__lt=week_end).aggregate(
-        total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField()))
-    )["total"] or timedelta(0)
+    booked = sum((e - s for s, e in rows if week_start <= s < week_end), timedelta(0))
     if booked + (shift.end - shift.start) > timedelta(hours=max_week_hours()):
         raise WorkingTimeError(
             _("With this shift you would work more than %(hours)d hours in that week.")
@@ -97,9 +102,14 @@ def booking_transaction():
 
 
 def _lock(reservist_id: int, shift_id: int):
-    """Fixed order: reservist, then shift."""
-    reservist = Reservist.objects.select_for_update().get(pk=reservist_id)
-    shift = Shift.objects.select_for_update().get(pk=shift_id)
+    """Fixed order: reservist, then shift. Only those rows are locked (``of``); the user
+    and the profile come along for the confirmation e-mail."""
+    reservist = (
+        Reservist.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=reservist_id)
+    )
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("profile").get(pk=shift_id)
     return reservist, shift
 
 
@@ -108,26 +118,31 @@ def _book(reservist, shift, *, actor) -> Assignment:
     the request row (last: reservist -> shift -> request), so the fill state is decided by
     one booking at a time while bookings on other shifts of the request run in parallel.
     Cancelling a request locks its shifts first, so a cancelled shift is seen here."""
-    request = DeploymentRequest.objects.get(pk=shift.request_id)
+    # Read after the shift lock is held (a statement of its own: a fresh snapshot).
+    request = DeploymentRequest.objects.select_related("organisation").get(pk=shift.request_id)
+    shift.request = request
     if shift.cancelled_at or request.status not in BOOKABLE:
         raise InvitationClosedError(_("This shift is no longer open."))
     if shift.start <= timezone.now():
         raise InvitationClosedError(_("This shift has already started."))
-    if Assignment.objects.filter(shift=shift, reservist=reservist, status__in=LIVE).exists():
+    live = Assignment.objects.filter(shift=shift, status__in=LIVE).aggregate(
+        booked=Count("pk"), mine=Count("pk", filter=Q(reservist=reservist))
+    )
+    if live["mine"]:
         raise OverlapError(_("You are already booked on this shift."))
-    booked = Assignment.objects.filter(shift=shift, status__in=LIVE).count()
+    booked = live["booked"]
     if booked >= shift.count:
         raise ShiftFullError()
     check_fit(reservist.pk, shift)
     try:
-        with transaction.atomic():
-            assignment = Assignment.objects.create(
-                shift=shift,
-                reservist=reservist,
-                start=shift.start,
-                end=shift.end,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            )
+        # No savepoint: a constraint violation ends the whole booking transaction.
+        assignment = Assignment.objects.create(
+            shift=shift,
+            reservist=reservist,
+            start=shift.start,
+            end=shift.end,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     except IntegrityError as exc:  # the exclusion / unique constraint: last line
         raise OverlapError() from exc
     log_action(assignment, "assignment.booked", actor, shift=shift.pk)
