@@ -222,6 +222,7 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_URL = "/media/"  # unset, DEBUG's media route caught every URL (a 403 on an unknown API URL)
 
 # E-mail: SMTP in production; console locally.
 EMAIL_BACKEND = env_str(
@@ -270,7 +271,7 @@ REST_FRAMEWORK = {
     ],
     # JSON everywhere (api.md): form and multipart bodies would read "" as null and
     # cannot carry the nested shifts and ladder (found by fuzzing, tests/fuzz/).
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["nzr.api_parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -55,6 +55,8 @@ urlpatterns = [
     path("", include(dashboard_urls)),
 ]
 
+handler404 = "nzr.views.not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
