@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from accounts.audit import log_list, log_read
 from accounts.models import AccessLog
 from accounts.permissions import IsCoordinator
+from nzr.api_fields import SlugRelatedField, within_service_years
 from registry import services
 from registry.deployability import deployable, reasons_not_deployable
 from registry.filters import ReservistFilter
@@ -164,14 +165,14 @@ RESERVIST_FIELDS = [
 class ReservistSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(read_only=True)
     municipality = MunicipalityField(required=False, allow_null=True)
-    home_region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    regions = serializers.SlugRelatedField(
+    home_region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    regions = SlugRelatedField(
         slug_field="code", many=True, queryset=Region.objects.all(), required=False
     )
-    profiles = serializers.SlugRelatedField(
+    profiles = SlugRelatedField(
         slug_field="code", many=True, queryset=Profile.objects.filter(active=True), required=False
     )
-    profession = serializers.SlugRelatedField(
+    profession = SlugRelatedField(
         slug_field="code",
         queryset=Profession.objects.all(),
         required=False,
@@ -291,6 +292,10 @@ class AvailabilitySerializer(serializers.ModelSerializer):
         model = Availability
         fields = ["id", "start", "end", "kind", "note"]
         read_only_fields = ["id"]
+        extra_kwargs = {
+            "start": {"validators": [within_service_years]},
+            "end": {"validators": [within_service_years]},
+        }
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:
