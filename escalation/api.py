@@ -1,5 +1,6 @@
 """REST API of escalation: the ladder, crises (national coordinator) and escalations (triangle)."""
 
+import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -12,6 +13,7 @@ from accounts.permissions import IsTriangleOrNational
 from accounts.scope import scope_of
 from escalation import services
 from escalation.models import Crisis, Escalation, LadderStep
+from nzr.api_fields import BooleanFilter, CharField, SlugRelatedField, within_service_years
 from registry.models import Region
 
 
@@ -34,7 +36,8 @@ class LadderStepViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CrisisSerializer(serializers.ModelSerializer):
-    regions = serializers.SlugRelatedField(
+    name = CharField(max_length=200)
+    regions = SlugRelatedField(
         slug_field="code",
         many=True,
         required=False,
@@ -65,6 +68,15 @@ class CrisisSerializer(serializers.ModelSerializer):
             "deactivated_at",
             "report",
         ]
+        extra_kwargs = {"starts_at": {"validators": [within_service_years]}}
+
+
+class CrisisFilter(django_filters.FilterSet):
+    active = BooleanFilter()
+
+    class Meta:
+        model = Crisis
+        fields = ["active", "phase", "kind"]
 
 
 class ReadOrNational(BasePermission):
@@ -80,7 +92,7 @@ class ReadOrNational(BasePermission):
 
 
 class CrisisActionSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = CharField(required=False, allow_blank=True, default="")
 
 
 @extend_schema_view(
@@ -97,7 +109,7 @@ class CrisisViewSet(
 
     serializer_class = CrisisSerializer
     permission_classes = [ReadOrNational]
-    filterset_fields = ["active", "phase", "kind"]
+    filterset_class = CrisisFilter
 
     def get_queryset(self):
         return (
