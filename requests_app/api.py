@@ -211,7 +211,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         return self._done(obj)
 
-    @extend_schema(responses=QueueEntrySerializer(many=True))
+    @extend_schema(responses=QueueEntrySerializer(many=True), filters=False)
     @action(detail=False, methods=["get"])
     def queue(self, request):
         """Open requests (submitted, approved, escalated) in priority order, each with

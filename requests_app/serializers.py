@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from escalation.models import Crisis, LadderStep
+from nzr.api_fields import CharField, SlugRelatedField
 from registry.models import Municipality, Profile
 from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation, Shift
 from requests_app.services.capacity import MAX_PLACES
@@ -13,9 +14,10 @@ from requests_app.services.capacity import MAX_PLACES
 
 class OrganisationSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    municipality = serializers.SlugRelatedField(
+    municipality = SlugRelatedField(
         slug_field="code",
         queryset=Municipality.objects.valid_on(),
+        allow_null=True,  # in answers: organisations registered before it was asked
         help_text=_("CBS code of the municipality, e.g. GM0344; the region follows from it."),
     )
 
@@ -35,6 +37,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "region", "status"]
         extra_kwargs = {"kvk": {"validators": []}, "agb": {"required": True}}
+
+    def validate_municipality(self, value):
+        if value is None:
+            raise serializers.ValidationError(_("This field is required."))
+        return value
 
 
 # Contact details of a reservist are shown only for a live or worked booking.
@@ -185,7 +192,7 @@ class RequestCreateSerializer(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=CareOrganisation.objects.none())
     category = serializers.ChoiceField(choices=DeploymentRequest.Category.choices)
     postcode = serializers.CharField(max_length=8)
-    municipality = serializers.SlugRelatedField(
+    municipality = SlugRelatedField(
         slug_field="code", queryset=Municipality.objects.valid_on(), required=False, allow_null=True
     )
     description = serializers.CharField()
@@ -205,11 +212,11 @@ class RequestCreateSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = CharField(required=False, allow_blank=True, default="")
 
 
 class RequiredReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = CharField()
 
 
 class InvitationSerializer(serializers.ModelSerializer):
