@@ -1,12 +1,15 @@
 """Booking throughput: concurrent accepts over many shifts, and on one hot shift.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzr_bench .venv/bin/python bench/booking.py [threads]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzr_bench .venv/bin/python bench/booking.py [workers] [threads]
 
 Creates its own request, shifts, users and invitations far in the future (so they do not
-collide with the seeded bookings), runs ``accept_invitation`` from N threads, prints
-bookings per second, and deletes what it created.
+collide with the seeded bookings), runs ``accept_invitation`` from N worker processes (as
+gunicorn would: one database connection each, no shared GIL), or from N threads of one
+process with ``threads`` as second argument, prints bookings per second, and deletes what
+it created.
 """
 
+import multiprocessing
 import sys
 import threading
 import time
@@ -32,6 +35,7 @@ from requests_app.models import (  # noqa: E402
 from requests_app.services.booking import accept_invitation  # noqa: E402
 
 THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+MODE = sys.argv[2] if len(sys.argv) > 2 else "processes"
 MANY_SHIFTS, PER_SHIFT = 150, 2
 HOT_PLACES, HOT_TRIES = 50, 200
 
@@ -78,6 +82,70 @@ def make_world():
     return req, reservists, users, invitations, hot
 
 
+def _process_worker(ids, start, results):
+    from django.db import connection
+
+    work = list(Invitation.objects.filter(pk__in=ids).select_related("reservist__user"))
+    for inv in work:
+        inv.reservist.user  # noqa: B018 - loaded before the clock starts
+    start.wait()
+    latencies, outcomes = [], {"booked": 0, "refused": 0, "error": 0}
+    for inv in work:
+        t = time.perf_counter()
+        try:
+            accept_invitation(inv, actor=inv.reservist.user)
+            key = "booked"
+        except Exception as exc:  # noqa: BLE001
+            key = "refused" if getattr(exc, "code", "") else "error"
+            if key == "error":
+                print("error:", repr(exc), flush=True)
+        latencies.append(time.perf_counter() - t)
+        outcomes[key] += 1
+    connection.close()
+    results.put((latencies, outcomes))
+
+
+def _warm():
+    from django.contrib.contenttypes.models import ContentType
+    from django.template.loader import get_template
+    from django.utils import translation
+
+    ContentType.objects.get_for_models(Assignment, Invitation)
+    for language in ("nl", "en"):
+        with translation.override(language):
+            translation.gettext("Shift")
+    for name in ("assignment_confirmed.txt", "assignment_confirmed_subject.txt"):
+        get_template(f"requests_app/email/{name}")
+
+
+def run_processes(invitations, workers):
+    """Round-robin the invitations over ``workers`` forked processes, start them together."""
+    ctx = multiprocessing.get_context("fork")
+    _warm()  # the children inherit loaded catalogues, templates and content types
+    connection.close()  # each child opens its own connection
+    start, results = ctx.Event(), ctx.Queue()
+    ids = [inv.pk for inv in invitations]
+    procs = [
+        ctx.Process(target=_process_worker, args=(ids[i::workers], start, results))
+        for i in range(workers)
+    ]
+    for p in procs:
+        p.start()
+    time.sleep(2)  # let every child load its invitations (benchmark only)
+    began = time.perf_counter()
+    start.set()
+    latencies, outcomes = [], {"booked": 0, "refused": 0, "error": 0}
+    for _ in procs:
+        lat, out = results.get()
+        latencies += lat
+        for k, v in out.items():
+            outcomes[k] += v
+    elapsed = time.perf_counter() - began
+    for p in procs:
+        p.join()
+    return elapsed, latencies, outcomes
+
+
 def run(invitations, threads):
     work = list(
         Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
@@ -120,10 +188,11 @@ def run(invitations, threads):
 req, reservists, users, invitations, hot = make_world()
 try:
     for label, invs in (("many shifts", invitations), ("one hot shift", hot)):
-        elapsed, lat, out = run(invs, THREADS)
+        runner = run if MODE == "threads" else run_processes
+        elapsed, lat, out = runner(invs, THREADS)
         ms = [x * 1000 for x in lat]
         print(
-            f"booking, {label:<14} threads={THREADS} attempts={len(invs)} booked={out['booked']} "
+            f"booking, {label:<14} {MODE}={THREADS} attempts={len(invs)} booked={out['booked']} "
             f"refused={out['refused']} errors={out['error']}  "
             f"{out['booked'] / elapsed:7.1f} bookings/s  {len(invs) / elapsed:7.1f} answers/s  "
             f"p50={pct(ms, 50):.1f} ms p95={pct(ms, 95):.1f} ms  (target > 200 bookings/s)",
