@@ -1,4 +1,5 @@
-"""National figures over the seeded data set (1M shifts): API and page, server time.
+"""National figures over the seeded data set (1M shifts): API and page, server time;
+and the request queue (all open requests in priority order, paginated in SQL).
 
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzr_bench .venv/bin/python bench/dashboard.py
 """
@@ -49,3 +50,17 @@ with override_settings(DEBUG=False):
             break
     else:
         report("/figures/ national dashboard page (no cache)", times, "< 300 ms")
+        web.get("/figures/")
+        warm = []
+        for _ in range(N):
+            with timed(warm):
+                web.get("/figures/")
+        report("/figures/ national dashboard page (as served)", warm, "< 300 ms")
+    for url in ("/api/v1/requests/queue/", "/api/v1/requests/queue/?page=10"):
+        api.get(url)
+        times = []
+        for _ in range(N):
+            with timed(times):
+                r = api.get(url)
+            assert r.status_code == 200, (url, r.status_code)
+        report(f"{url} ({r.json()['count']} open)", times)

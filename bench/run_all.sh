@@ -14,8 +14,10 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py load_reference_data >/dev/null
 time $PY manage.py seed_bench --reservists "$N" --shifts "$M" --flush --seed 42
 $PY manage.py load_demo >/dev/null
-$PY bench/search.py
-$PY bench/dashboard.py
-CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/7} $PY bench/booking.py 8
-CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/7} $PY bench/approval.py
-$PY bench/load.py 30 16
+BROKER=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/7}
+for step in "bench/search.py" "bench/matching.py" "bench/dashboard.py" "bench/booking.py 4" \
+            "bench/booking.py 8 threads" "bench/approval.py" "bench/load.py 30 16"; do
+  echo "== $step   ($(uptime | sed 's/.*load average/load average/'))"
+  # shellcheck disable=SC2086  # the step is a script and its arguments
+  CELERY_BROKER_URL=$BROKER $PY $step
+done
