@@ -66,6 +66,7 @@ MATRIX = [
     ("post", "/api/v1/requests/{request}/reject/", row(nat=ACT, org2={404}, coord2={404})),
     ("post", "/api/v1/requests/{request}/cancel/", row(org=ACT, nat=ACT, org2={404}, coord2={404})),
     ("get", "/api/v1/shifts/{shift}/candidates/", ok_for("nat", "coord")),
+    ("patch", "/api/v1/shifts/{shift}/", ok_for("org", "coord", "nat", org2={404}, coord2={404})),
     ("post", "/api/v1/assignments/{assignment}/hours/", row(org=ACT, nat=ACT, org2={404}, coord2={404})),
     ("post", "/api/v1/me/invitations/{invitation}/accept/", row(res=ACT, res2={404})),
     ("post", "/api/v1/me/invitations/{invitation}/decline/", row(res=ACT, res2={404})),
