@@ -34,8 +34,15 @@ if not settings.CELERY_BROKER_URL:
 
 queue = f"bench-{uuid.uuid4().hex[:6]}"
 env = dict(os.environ, CELERY_TASK_ALWAYS_EAGER="0", NZR_TESTING="0")
+# The worker's own default queue is the private one too: the tasks it enqueues (one
+# next_wave per further shift) must reach it, not the shared "celery" queue.
+start_worker = (
+    "from nzr.celery import app; "
+    f"app.conf.task_default_queue = {queue!r}; "
+    f"app.worker_main(['worker', '-Q', {queue!r}, '-c', '2', '-l', 'WARNING'])"
+)
 worker = subprocess.Popen(
-    [sys.executable, "-m", "celery", "-A", "nzr", "worker", "-Q", queue, "-c", "2", "-l", "WARNING"],
+    [sys.executable, "-c", start_worker],
     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
 )  # fmt: skip
 from nzr.celery import app  # noqa: E402
