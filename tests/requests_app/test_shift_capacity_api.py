@@ -141,3 +141,22 @@ def test_the_schema_documents_the_patch(api_as, national_coordinator):
     shift_ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
     fields = schema["components"]["schemas"][shift_ref.rsplit("/", 1)[1]]["properties"]
     assert {"id", "profile", "start", "end", "count", "confirmed"} <= set(fields)
+
+
+def test_a_patch_takes_the_same_queries_with_many_bookings(api_as, care_org_user, organisation):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(booked):
+        req = make_request(organisation, shifts=[(at(2, 7), at(2, 15), 30, "verzorgende")])
+        s = req.shifts.get()
+        _book(s, booked)
+        client = api_as(care_org_user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.patch(_url(s), {"count": 40, "reason": "meer"}, format="json")
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    queries(0)  # warm the per-process caches (content types, token)
+    few, many = queries(1), queries(20)
+    assert few == many
