@@ -403,10 +403,17 @@ class ReservistViewSet(viewsets.ReadOnlyModelViewSet):
         rows = page if page is not None else list(queryset)
         ids = [r.pk for r in rows]
         # ``deployable`` answers for ?deployable_on= when given, else for today: one query.
-        on = self._deployable_on() or timezone.localdate()
-        self._deployable_ids = set(
-            deployable(Reservist.objects.filter(pk__in=ids), on).values_list("pk", flat=True)
-        )
+        # With ?deployable_on= the filter kept only the reservists deployable on that day
+        # (for the profile asked, which only adds requirements), so no query is needed.
+        on = self._deployable_on()
+        if on is not None:
+            self._deployable_ids = set(ids)
+        else:
+            self._deployable_ids = set(
+                deployable(Reservist.objects.filter(pk__in=ids), timezone.localdate()).values_list(
+                    "pk", flat=True
+                )
+            )
         log_list(request, request.user, Reservist, ids, detail="api: register list")
         serializer = self.get_serializer(rows, many=True)
         if page is not None:

@@ -63,3 +63,21 @@ def test_register_list_queries_are_the_same_for_1_and_100_rows(api_as, national_
     assert many["count"] == 100 and len(many["results"]) == 50
     assert all(row["deployable"] for row in many["results"])
     assert len(hundred) == len(one), [q["sql"][:120] for q in hundred.captured_queries]
+
+
+def test_deployable_column_agrees_with_the_per_reservist_check(api_as, national_coordinator):
+    from registry.deployability import is_deployable
+
+    ready, untrained = make_candidate(), make_candidate()
+    untrained.training_records.all().delete()
+    on = timezone.localdate()
+    client = api_as(national_coordinator)
+
+    every = client.get(URL, {"region": "VR09"}).json()["results"]
+    filtered = client.get(
+        URL, {"region": "VR09", "profile": "verzorgende", "deployable_on": on.isoformat()}
+    ).json()["results"]
+
+    assert {r["id"]: r["deployable"] for r in every} == {ready.pk: True, untrained.pk: False}
+    assert [(r["id"], r["deployable"]) for r in filtered] == [(ready.pk, True)]
+    assert is_deployable(ready, on) and not is_deployable(untrained, on)
