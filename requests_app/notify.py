@@ -66,3 +66,32 @@ def national_emails() -> list[str]:
 
 def reservist_language(reservist) -> str:
     return getattr(reservist.user, "language", "nl") if reservist.user_id else "nl"
+
+
+def confirm_assignment(assignment_id: int) -> bool:
+    """Tell the reservist a booking is confirmed (the outbox task ``confirm_assignment``).
+
+    Off the booking's request path: the accept enqueues this with the assignment's id,
+    and the worker renders and sends the e-mail after its own commit. Sends nothing for
+    an assignment that is gone or no longer confirmed (cancelled before the task ran).
+    The outbox runs a message once, so a reservist gets one confirmation per booking.
+    """
+    from requests_app.models import Assignment
+
+    assignment = (
+        Assignment.objects.select_related(
+            "reservist__user", "shift__profile", "shift__request__organisation"
+        )
+        .filter(pk=assignment_id, status=Assignment.Status.CONFIRMED)
+        .first()
+    )
+    if assignment is None:
+        return False
+    r = assignment.reservist
+    email_later(
+        [r.email],
+        "assignment_confirmed",
+        {"assignment": assignment, "shift": assignment.shift, "reservist": r},
+        reservist_language(r),
+    )
+    return True

@@ -5,6 +5,7 @@ from celery.schedules import crontab
 from django.utils import timezone
 
 from nzr.tasks import enqueue
+from requests_app import notify
 from requests_app.models import DeploymentRequest, Shift
 from requests_app.services import invitations
 
@@ -42,6 +43,13 @@ def next_wave(self, shift_id: int) -> int:
     if shift is None:
         return 0
     return len(invitations.send_wave(shift))
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30)
+def confirm_assignment(self, assignment_id: int) -> bool:
+    """After a booking: the confirmation e-mail to the reservist (rendered here, not in
+    the accept request). Sends nothing for a cancelled assignment."""
+    return notify.confirm_assignment(assignment_id)
 
 
 @shared_task
