@@ -2,9 +2,11 @@
 
 from datetime import date
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -15,6 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from accounts.audit import log_list, log_read
@@ -267,6 +270,48 @@ def reservist_list_queryset(user):
     )
 
 
+class HeadCountPaginator(Paginator):
+    """Pages of primary keys, counted from the head of the ordered result.
+
+    One query fetches up to ``cap`` + 1 primary keys in order: when no more match, that
+    list is the count and holds every page, so the search filter runs once instead of
+    twice (COUNT, then the page). Only a larger result is counted with COUNT(*).
+    A ``COUNT(*) OVER ()`` next to the page would do the same in one query, but it
+    forces PostgreSQL to sort every matching row: 70 ms for the unfiltered register of
+    100,000, against 10 ms for the COUNT and an index scan for the page.
+    """
+
+    cap = 1000
+
+    @cached_property
+    def head(self):
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
+    def count(self):
+        if len(self.head) <= self.cap:
+            return len(self.head)
+        return self.object_list.count()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if top <= len(self.head):
+            ids = self.head[bottom:top]
+        else:
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        return self._get_page(ids, number, self)
+
+
+class RegisterPagination(PageNumberPagination):
+    """The register list: a page of reservist ids (``HeadCountPaginator``)."""
+
+    django_paginator_class = HeadCountPaginator
+
+
 class MeView(generics.RetrieveUpdateAPIView):
     """The signed-in reservist's own profile. ring, status and deployability are read-only."""
 
@@ -378,10 +423,13 @@ class ReservistViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = viewsets.ReadOnlyModelViewSet.permission_classes + [IsCoordinator]
     filterset_class = ReservistFilter
+    pagination_class = RegisterPagination
 
     def get_queryset(self):
         if self.action == "list":
-            return reservist_list_queryset(self.request.user)
+            # The search runs on the bare scoped rows and pages their ids; ``list`` loads
+            # the page's rows with their relations by id.
+            return Reservist.objects.visible_to(self.request.user)
         return reservist_queryset(self.request.user)
 
     def get_serializer_class(self):
@@ -400,7 +448,10 @@ class ReservistViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        rows = page if page is not None else list(queryset)
+        ids = page if page is not None else list(queryset.values_list("pk", flat=True))
+        loaded = reservist_list_queryset(request.user).filter(pk__in=ids).order_by()
+        by_id = {r.pk: r for r in loaded}
+        rows = [by_id[pk] for pk in ids if pk in by_id]
         ids = [r.pk for r in rows]
         # ``deployable`` answers for ?deployable_on= when given, else for today: one query.
         # With ?deployable_on= the filter kept only the reservists deployable on that day
