@@ -1,9 +1,24 @@
-"""Receivers that write refused sign-ins to the access log."""
+"""Receivers that write refused sign-ins to the access log, and end the sessions of a
+deactivated account."""
 
 from allauth.mfa.signals import authentication_failed
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from accounts.audit import log_denied
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def _end_sessions_of_deactivated_user(sender, instance, **kwargs):
+    """A deactivated account (admin, leaving the reserve, retention) is signed out
+    everywhere at once: its sessions are deleted on the server, so reactivating the
+    account later does not revive a copied session cookie."""
+    if instance.is_active:
+        return
+    for session in UserSession.objects.filter(user_id=instance.pk):
+        session.end()
 
 
 @receiver(authentication_failed)
