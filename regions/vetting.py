@@ -4,6 +4,8 @@ Used by the activation guard (registry.services.ACTIVATION_GUARDS) and by the
 "vetting" deployability checker, both registered in ``RegionsConfig.ready()``.
 """
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -96,7 +98,14 @@ def deployability_filter(queryset, on, profile):
     when configured, or for ring 1 and BIG-registered professions.
     """
     always = getattr(settings, "NZR_REQUIRED_VETTING_CHECKS", ALWAYS)
-    kinds = [c for c in Check.values if c in always]
+    kinds = tuple(c for c in Check.values if c in always)
+    return queryset.filter(~Exists(_failed_latest(kinds)))
+
+
+@lru_cache(maxsize=64)
+def _failed_latest(kinds):
+    """The outer reservist's failed latest checks of the required kinds, as a subquery.
+    Its SQL depends on ``kinds`` only, so it is built once per process, not per search."""
     required = Q(kind__in=kinds) if kinds else Q(pk__in=[])
     if "big" not in kinds:
         required |= Q(kind=Check.BIG) & (
@@ -108,7 +117,6 @@ def deployability_filter(queryset, on, profile):
         reservist_id=OuterRef("reservist_id"),
         kind=OuterRef("kind"),
     )
-    failed_latest = VettingCheck.objects.filter(
+    return VettingCheck.objects.filter(
         required, reservist_id=OuterRef("pk"), outcome=VettingCheck.Outcome.FAIL
     ).filter(~Exists(later))
-    return queryset.filter(~Exists(failed_latest))

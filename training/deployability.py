@@ -2,6 +2,8 @@
 ring and for the profile asked must be valid on the date (a record no longer
 counts from its expiry date on). Registered in ``TrainingConfig.ready()``."""
 
+from functools import lru_cache
+
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
@@ -59,6 +61,15 @@ def filter(queryset, on, profile):  # noqa: A001 - the Checker's field name
     profile; the profile asked, for any ring or the reservist's ring) whose active
     course has no record valid on ``on``.
     """
+    return queryset.filter(~Exists(_missing(on, profile.pk if profile is not None else None)))
+
+
+@lru_cache(maxsize=1024)
+def _missing(on, profile_id):
+    """The applicable requirements without a valid record, as a subquery over the outer
+    reservist. Its SQL depends on the arguments only (never on rows), so it is built once
+    per date and profile in a process: the register search and matching ask for the same
+    one again and again, and building it took as long as running it."""
     valid = TrainingRecord.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gt=on),
         reservist_id=OuterRef(OuterRef("pk")),
@@ -66,7 +77,8 @@ def filter(queryset, on, profile):  # noqa: A001 - the Checker's field name
         completed_on__lte=on,
     )
     applies = Q(profile__isnull=True, ring=OuterRef("ring"))
-    if profile is not None:
-        applies |= Q(profile=profile, ring__isnull=True) | Q(profile=profile, ring=OuterRef("ring"))
-    missing = CourseRequirement.objects.filter(applies, course__active=True).filter(~Exists(valid))
-    return queryset.filter(~Exists(missing))
+    if profile_id is not None:
+        applies |= Q(profile_id=profile_id, ring__isnull=True) | Q(
+            profile_id=profile_id, ring=OuterRef("ring")
+        )
+    return CourseRequirement.objects.filter(applies, course__active=True).filter(~Exists(valid))
