@@ -225,20 +225,20 @@ class ReservistSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
-class PrefetchedCodesField(serializers.ReadOnlyField):
-    """The codes of a many-to-many relation prefetched into a list
-    (``Prefetch(..., to_attr=...)``): no related manager or queryset per row."""
+class CodesField(serializers.ReadOnlyField):
+    """The codes of a many-to-many relation, loaded for the whole page into a plain list
+    (``reservist_list_rows``): no related manager or queryset per row."""
 
     def to_representation(self, value):
-        return [item.code for item in value]
+        return list(value)
 
 
 class ReservistListSerializer(ReservistSerializer):
     """The register list: ``deployable`` computed for the whole page in one query, the
-    regions and profiles read from the page's prefetched lists, no reasons per row."""
+    regions and profiles read from the page's lists of codes, no reasons per row."""
 
-    regions = PrefetchedCodesField(source="region_list")
-    profiles = PrefetchedCodesField(source="profile_list")
+    regions = CodesField(source="region_codes")
+    profiles = CodesField(source="profile_codes")
 
     class Meta(ReservistSerializer.Meta):
         fields = [f for f in RESERVIST_FIELDS if f != "deployable_reasons"]
@@ -255,19 +255,33 @@ def reservist_queryset(user):
     )
 
 
-def reservist_list_queryset(user):
-    """The register list: like ``reservist_queryset``, with the M2M codes prefetched into
-    plain lists for ``ReservistListSerializer``."""
-    return (
-        Reservist.objects.visible_to(user)
+def reservist_list_rows(user, ids):
+    """The register list's rows for ``ids``, in that order, for ``ReservistListSerializer``:
+    the reservists with user, regions and profession in one query, and the codes of their
+    regions and profiles as plain lists (``region_codes``, ``profile_codes``) from one
+    query per relation, without the model instances and bookkeeping of a prefetch."""
+    by_id = {
+        r.pk: r
+        for r in Reservist.objects.visible_to(user)
         .select_related("user", "home_region", "municipality", "profession")
-        .prefetch_related(
-            Prefetch("regions", queryset=Region.objects.only("id", "code"), to_attr="region_list"),
-            Prefetch(
-                "profiles", queryset=Profile.objects.only("id", "code"), to_attr="profile_list"
-            ),
-        )
-    )
+        .filter(pk__in=ids)
+        .order_by()
+    }
+    for reservist in by_id.values():
+        reservist.region_codes, reservist.profile_codes = [], []
+    for reservist_id, code in (
+        Reservist.regions.through.objects.filter(reservist_id__in=by_id)
+        .order_by("region__code")
+        .values_list("reservist_id", "region__code")
+    ):
+        by_id[reservist_id].region_codes.append(code)
+    for reservist_id, code in (
+        Reservist.profiles.through.objects.filter(reservist_id__in=by_id)
+        .order_by("profile__order", "profile__code")
+        .values_list("reservist_id", "profile__code")
+    ):
+        by_id[reservist_id].profile_codes.append(code)
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 class HeadCountPaginator(Paginator):
@@ -449,9 +463,7 @@ class ReservistViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         ids = page if page is not None else list(queryset.values_list("pk", flat=True))
-        loaded = reservist_list_queryset(request.user).filter(pk__in=ids).order_by()
-        by_id = {r.pk: r for r in loaded}
-        rows = [by_id[pk] for pk in ids if pk in by_id]
+        rows = reservist_list_rows(request.user, ids)
         ids = [r.pk for r in rows]
         # ``deployable`` answers for ?deployable_on= when given, else for today: one query.
         # With ?deployable_on= the filter kept only the reservists deployable on that day
