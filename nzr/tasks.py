@@ -45,6 +45,23 @@ def enqueue(task, *args, **kwargs):
     return message
 
 
+def enqueue_for_relay(task, *args, **kwargs):
+    """Like ``enqueue``, but not published at the commit: the relay (beat, every minute,
+    messages older than ``NZR_OUTBOX_MIN_AGE_SECONDS``) hands it to the broker.
+
+    For side effects that may wait a minute, on hot paths: publishing at once costs the
+    request a read, a broker round trip and a second commit (the ``sent_at`` update)."""
+    from outbox.models import OutboxMessage
+
+    encoded_args, encoded_kwargs = _encode(args, kwargs)
+    return OutboxMessage.objects.create(
+        task=_task_name(task),
+        args=encoded_args,
+        kwargs=encoded_kwargs,
+        queue=getattr(task, "queue", None) or "",
+    )
+
+
 def enqueue_unique(key: str, task, *args, **kwargs):
     """Like ``enqueue``, but at most one message per ``key`` ever (e.g. "approve-request-42").
 

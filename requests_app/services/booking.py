@@ -6,9 +6,9 @@ locks are held. The PostgreSQL exclusion constraint on reservist + time range
 (migrations 0004/0006: confirmed assignments) and the unique live assignment per shift
 are the last line.
 
-Round trips are counted: a booking is about a dozen statements. The confirmation
-e-mail is an outbox task (one INSERT in the booking's transaction), rendered and sent
-by a worker, not in the accept request.
+Round trips are counted: a booking is about a dozen statements, and none after the
+commit. The confirmation e-mail is an outbox message (one INSERT in the booking's
+transaction) that the relay publishes; a worker renders and sends it.
 """
 
 from contextlib import contextmanager
@@ -219,9 +219,11 @@ def assign_manually(shift, reservist, *, actor) -> Assignment:
 
 
 def _confirm_to_reservist(assignment) -> None:
-    """The confirmation e-mail goes through the outbox: rendered by a worker after the
-    commit, not in the accept request (issue 9: booking throughput)."""
-    from nzr.tasks import enqueue
+    """The confirmation e-mail goes through the outbox: one row in the booking's
+    transaction, published by the relay (within about a minute) and rendered and sent by
+    a worker, not in the accept request (issue 9: booking throughput). The answer to the
+    accept already tells the reservist the booking stands."""
+    from nzr.tasks import enqueue_for_relay
     from requests_app import tasks
 
-    enqueue(tasks.confirm_assignment, assignment.pk)
+    enqueue_for_relay(tasks.confirm_assignment, assignment.pk)
