@@ -50,9 +50,16 @@ def enqueue_for_relay(task, *args, **kwargs):
     messages older than ``NZR_OUTBOX_MIN_AGE_SECONDS``) hands it to the broker.
 
     For side effects that may wait a minute, on hot paths: publishing at once costs the
-    request a read, a broker round trip and a second commit (the ``sent_at`` update)."""
+    request a read, a broker round trip and a second commit (the ``sent_at`` update).
+
+    Without a broker (``make run`` on a laptop: tasks in-process, no beat, so no relay)
+    it is ``enqueue``: the task runs at the commit instead of never."""
+    from django.conf import settings
+
     from outbox.models import OutboxMessage
 
+    if not settings.CELERY_BROKER_URL:
+        return enqueue(task, *args, **kwargs)
     encoded_args, encoded_kwargs = _encode(args, kwargs)
     return OutboxMessage.objects.create(
         task=_task_name(task),

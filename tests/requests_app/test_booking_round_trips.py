@@ -23,6 +23,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BUDGET = 15
 
 
+@pytest.fixture(autouse=True)
+def _with_a_broker(settings):
+    """These tests are about the deployed set-up (a broker and beat's relay); tasks still
+    run in-process (eager), so nothing connects to this address."""
+    settings.CELERY_BROKER_URL = settings.CELERY_BROKER_URL or "redis://127.0.0.1:6379/0"
+
+
 def _statements(ctx):
     return [q["sql"] for q in ctx.captured_queries if "django_content_type" not in q["sql"]]
 
@@ -80,3 +87,13 @@ def test_the_confirmation_task_sends_nothing_for_a_cancelled_assignment(organisa
     assert confirm_assignment(assignment.pk) is False
     assert confirm_assignment(10**9) is False
     assert mail.outbox == []
+
+
+def test_without_a_broker_the_confirmation_goes_out_at_the_commit(organisation, settings):
+    """`make run` has no broker and no beat, so no relay: the e-mail must not wait for one."""
+    settings.CELERY_BROKER_URL = ""
+    req = make_request(organisation, shifts=[(at(2, 7), at(2, 15), 3, "verzorgende")])
+    candidate = make_candidate()
+    mail.outbox.clear()
+    accept_invitation(invite(req.shifts.get(), candidate), actor=candidate.user)
+    assert [m.to for m in mail.outbox] == [[candidate.user.email]]
