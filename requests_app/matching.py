@@ -184,7 +184,7 @@ def _count(qs):
 
 def eligible_reservists(shift, *, now=None):
     """Reservists who may be booked on ``shift``: one queryset, every rule a filter."""
-    from requests_app.models import Assignment, Invitation
+    from requests_app.models import Assignment
 
     now = now or timezone.now()
     request = shift.request
@@ -230,6 +230,14 @@ def eligible_reservists(shift, *, now=None):
         .filter(~Exists(busy))
         .filter(week_hours__lte=timedelta(hours=max_week_hours()) - shift_hours)
     )
+    return with_ranking_inputs(qs, request.crisis_id, now).distinct()
+
+
+def with_ranking_inputs(qs, crisis_id, now):
+    """``qs`` (reservists) annotated with what the ranking reads: recent deployments,
+    invitation answers and the crisis availability answer."""
+    from requests_app.models import Assignment, Invitation
+
     recent = Assignment.objects.filter(
         reservist=OuterRef("pk"), status__in=LIVE, start__gte=now - timedelta(days=RECENT_DAYS)
     )
@@ -238,12 +246,12 @@ def eligible_reservists(shift, *, now=None):
         status__in=["accepted", "declined", "expired"],
         created_at__gte=now - timedelta(days=RESPONSE_DAYS),
     )
-    if request.crisis_id:
+    if crisis_id:
         from escalation.models import CrisisResponse
 
         crisis_ok = Exists(
             CrisisResponse.objects.filter(
-                crisis_id=request.crisis_id, reservist=OuterRef("pk"), answer="available"
+                crisis_id=crisis_id, reservist=OuterRef("pk"), answer="available"
             )
         )
     else:
@@ -253,7 +261,33 @@ def eligible_reservists(shift, *, now=None):
         recent_deployments=_count(recent),
         invitations_answered=_count(answered),
         invitations_accepted=_count(answered.filter(status="accepted")),
-    ).distinct()
+    )
+
+
+def candidate_data(qs):
+    """``CandidateData`` for each row of a ``with_ranking_inputs`` queryset."""
+    rows = qs.values_list(
+        "pk",
+        "first_name",
+        "last_name",
+        "home_region_id",
+        "readiness",
+        "recent_deployments",
+        "invitations_answered",
+        "invitations_accepted",
+        "crisis_available",
+    )
+    for pk, first, last, home, readiness, recent, answered, accepted, crisis_ok in rows:
+        yield CandidateData(
+            reservist_id=pk,
+            name=f"{first} {last}".strip(),
+            home_region_id=home,
+            readiness=readiness,
+            recent_deployments=recent,
+            invitations_answered=answered,
+            invitations_accepted=accepted,
+            crisis_available=bool(crisis_ok),
+        )
 
 
 def shift_data(shift) -> ShiftData:
@@ -275,30 +309,7 @@ def candidates_for_shift_one_query(
     qs = eligible_reservists(shift, now=now)
     if exclude_invited:
         qs = qs.filter(~Exists(Invitation.objects.filter(shift=shift, reservist=OuterRef("pk"))))
-    rows = qs.values_list(
-        "pk",
-        "first_name",
-        "last_name",
-        "home_region_id",
-        "readiness",
-        "recent_deployments",
-        "invitations_answered",
-        "invitations_accepted",
-        "crisis_available",
-    )
-    return [
-        CandidateData(
-            reservist_id=pk,
-            name=f"{first} {last}".strip(),
-            home_region_id=home,
-            readiness=readiness,
-            recent_deployments=recent,
-            invitations_answered=answered,
-            invitations_accepted=accepted,
-            crisis_available=bool(crisis_ok),
-        )
-        for pk, first, last, home, readiness, recent, answered, accepted, crisis_ok in rows
-    ]
+    return list(candidate_data(qs))
 
 
 # --- a whole request at once --------------------------------------------------------
@@ -512,59 +523,8 @@ def _schedules(ids, lo, hi) -> dict[int, Schedule]:
 
 
 def _ranking_inputs(ids, crisis_id, now) -> dict[int, CandidateData]:
-    from requests_app.models import Assignment, Invitation
-
-    recent = Assignment.objects.filter(
-        reservist=OuterRef("pk"), status__in=LIVE, start__gte=now - timedelta(days=RECENT_DAYS)
-    )
-    answered = Invitation.objects.filter(
-        reservist=OuterRef("pk"),
-        status__in=["accepted", "declined", "expired"],
-        created_at__gte=now - timedelta(days=RESPONSE_DAYS),
-    )
-    if crisis_id:
-        from escalation.models import CrisisResponse
-
-        crisis_ok = Exists(
-            CrisisResponse.objects.filter(
-                crisis_id=crisis_id, reservist=OuterRef("pk"), answer="available"
-            )
-        )
-    else:
-        crisis_ok = Value(False, output_field=BooleanField())
-    rows = (
-        Reservist.objects.filter(pk__in=ids)
-        .annotate(
-            crisis_available=crisis_ok,
-            recent_deployments=_count(recent),
-            invitations_answered=_count(answered),
-            invitations_accepted=_count(answered.filter(status="accepted")),
-        )
-        .values_list(
-            "pk",
-            "first_name",
-            "last_name",
-            "home_region_id",
-            "readiness",
-            "recent_deployments",
-            "invitations_answered",
-            "invitations_accepted",
-            "crisis_available",
-        )
-    )
-    return {
-        pk: CandidateData(
-            reservist_id=pk,
-            name=f"{first} {last}".strip(),
-            home_region_id=home,
-            readiness=readiness,
-            recent_deployments=recent_n,
-            invitations_answered=answered_n,
-            invitations_accepted=accepted_n,
-            crisis_available=bool(ok),
-        )
-        for pk, first, last, home, readiness, recent_n, answered_n, accepted_n, ok in rows
-    }
+    qs = with_ranking_inputs(Reservist.objects.filter(pk__in=ids), crisis_id, now)
+    return {data.reservist_id: data for data in candidate_data(qs)}
 
 
 def _loaded(shifts) -> list:
