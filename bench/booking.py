@@ -82,6 +82,19 @@ def make_world():
     return req, reservists, users, invitations, hot
 
 
+def _accept(inv) -> tuple[float, str]:
+    """One accept, timed: (seconds, "booked" | "refused" | "error")."""
+    t = time.perf_counter()
+    try:
+        accept_invitation(inv, actor=inv.reservist.user)
+        key = "booked"
+    except Exception as exc:  # noqa: BLE001
+        key = "refused" if getattr(exc, "code", "") else "error"
+        if key == "error":
+            print("error:", repr(exc), flush=True)
+    return time.perf_counter() - t, key
+
+
 def _process_worker(ids, start, results):
     from django.db import connection
 
@@ -91,15 +104,8 @@ def _process_worker(ids, start, results):
     start.wait()
     latencies, outcomes = [], {"booked": 0, "refused": 0, "error": 0}
     for inv in work:
-        t = time.perf_counter()
-        try:
-            accept_invitation(inv, actor=inv.reservist.user)
-            key = "booked"
-        except Exception as exc:  # noqa: BLE001
-            key = "refused" if getattr(exc, "code", "") else "error"
-            if key == "error":
-                print("error:", repr(exc), flush=True)
-        latencies.append(time.perf_counter() - t)
+        seconds, key = _accept(inv)
+        latencies.append(seconds)
         outcomes[key] += 1
     connection.close()
     results.put((latencies, outcomes))
@@ -163,16 +169,9 @@ def run(invitations, threads):
                 if not work:
                     break
                 inv = work.pop()
-            t = time.perf_counter()
-            try:
-                accept_invitation(inv, actor=inv.reservist.user)
-                key = "booked"
-            except Exception as exc:  # noqa: BLE001
-                key = "refused" if getattr(exc, "code", "") else "error"
-                if key == "error":
-                    print("error:", repr(exc))
+            seconds, key = _accept(inv)
             with lock:
-                latencies.append(time.perf_counter() - t)
+                latencies.append(seconds)
                 outcomes[key] += 1
         connection.close()
 
