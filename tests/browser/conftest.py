@@ -49,11 +49,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _browser_settings(settings):
-    """Sign-ups and sign-ins hash passwords in the live server; the strong default hasher
-    costs seconds per test on a busy machine and is not what these tests are about.
-    A TOTP code computed just before its 30-second window ends may arrive in the next one:
-    accept the previous window too (as authenticator apps in the field need anyway)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """A TOTP code computed just before its 30-second window ends may arrive in the next
+    one: accept the previous window too (as authenticator apps in the field need anyway).
+    (Passwords are hashed quickly in every test: tests/conftest.py.)"""
     settings.MFA_TOTP_TOLERANCE = 1
 
 

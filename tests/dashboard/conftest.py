@@ -78,9 +78,3 @@ def picture(db, organisation, other_organisation):
         shifts={"s1": s1, "s2": s2, "s4": s4},
         requests={"a": req_a, "draft": draft, "c": req_c, "d": req_d},
     )
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """These tests create many users; hashing their passwords slowly tests nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
