@@ -125,6 +125,11 @@ if _database_url:
         # JIT compilation costs seconds on the dashboard's aggregate queries and gains nothing
         # for this workload (measured: ~30 s vs ~7 s per pool query over 100k reservists).
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        # Django turns psycopg's prepared statements off (for poolers in transaction mode;
+        # none here). Its own cursors bind parameters client-side and never prepare; the
+        # hot paths' constant SQL (nzr.fastsql) binds server-side and is prepared once per
+        # connection: a statement then costs PostgreSQL a quarter of the CPU (issue 9).
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 5
 else:
     DATABASES = {
         "default": {

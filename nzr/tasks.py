@@ -60,8 +60,11 @@ def enqueue_for_relay(task, *args, **kwargs):
 
     if not settings.CELERY_BROKER_URL:
         return enqueue(task, *args, **kwargs)
+    from nzr import fastsql
+
     encoded_args, encoded_kwargs = _encode(args, kwargs)
-    return OutboxMessage.objects.create(
+    return fastsql.create(
+        OutboxMessage,
         task=_task_name(task),
         args=encoded_args,
         kwargs=encoded_kwargs,

@@ -5,13 +5,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from accounts.scope import scope_of
 from escalation.services import active_crisis_for_region
+from nzr import fastsql
 from nzr.tasks import enqueue
 from registry.validators import normalise_postcode, validate_postcode
 from requests_app import notify
@@ -21,7 +22,7 @@ from requests_app.errors import (
     RequestNotAllowed,
     RequestStateError,
 )
-from requests_app.matching import max_shift_hours
+from requests_app.matching import LIVE, max_shift_hours
 from requests_app.models import (
     Assignment,
     CareOrganisation,
@@ -604,17 +605,24 @@ def cancel_request(request, *, actor, reason: str = "") -> DeploymentRequest:
 # --- fill state and hours --------------------------------------------------------------
 
 
-def update_fill_state(request) -> None:
+# Does the request have a live shift with a place left (places counted from live rows)?
+OPEN_SHIFT = (
+    "SELECT EXISTS (SELECT 1 FROM requests_app_shift s WHERE s.request_id = %s "
+    "AND s.cancelled_at IS NULL AND s.count > (SELECT COUNT(*) FROM requests_app_assignment a "
+    "WHERE a.shift_id = s.id AND a.status IN (%s, %s)))"
+)
+
+
+def update_fill_state(request, *, open_shifts: bool | None = None) -> None:
     """Filled when every live shift has its places; call under the request's lock or
-    inside the booking transaction."""
+    inside the booking transaction. ``open_shifts``: the answer of ``OPEN_SHIFT`` for
+    the request, if the caller has it (the booking reads it with its other writes)."""
     if request.status not in (Status.APPROVED, Status.FILLED):
         return
-    open_shifts = (
-        Shift.objects.filter(request=request, cancelled_at__isnull=True)
-        .annotate_confirmed()
-        .filter(confirmed__lt=F("count"))
-        .exists()
-    )
+    if open_shifts is None:
+        with fastsql.cursor() as cursor:
+            cursor.execute(OPEN_SHIFT, [request.pk, *LIVE])
+            open_shifts = bool(cursor.fetchone()[0])
     if not open_shifts and request.status == Status.APPROVED:
         request.status = Status.FILLED
         request.filled_at = timezone.now()

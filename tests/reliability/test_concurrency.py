@@ -17,6 +17,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 
 from accounts.errors import ConflictError
+from registry.models import Reservist
 from requests_app.errors import OverlapError, RestTimeError, ShiftFullError
 from requests_app.models import Assignment, Invitation, Shift
 from requests_app.services.booking import accept_invitation
@@ -129,17 +130,24 @@ def test_cancel_and_accept_races_never_exceed_capacity(organisation_vr09, round_
     assert other.assignments.count() == 0
 
 
-def test_a_lock_wait_ends_in_a_conflict_within_seconds(organisation_vr09):
-    """Someone holds the shift row (e.g. a long cancellation): an accept must not hang."""
+@pytest.mark.parametrize("held", ["shift", "reservist"])
+def test_a_lock_wait_ends_in_a_conflict_within_seconds(organisation_vr09, held):
+    """Someone holds the shift row (e.g. a long cancellation) or the reservist's row: an
+    accept must not hang (the lock timeout is set before the first lock is asked for)."""
     req = make_request(organisation_vr09, shifts=[(at(2, 7), at(2, 15), 2, "verzorgende")])
     shift = req.shifts.get()
     (inv,) = _invitations(shift, [make_candidate()])
     locked, release = threading.Event(), threading.Event()
+    row = (
+        Shift.objects.filter(pk=shift.pk)
+        if held == "shift"
+        else Reservist.objects.filter(pk=inv.reservist_id)
+    )
 
     def holder():
         try:
             with transaction.atomic():
-                Shift.objects.select_for_update().get(pk=shift.pk)
+                row.select_for_update().get()
                 locked.set()
                 release.wait(timeout=30)
         finally:
