@@ -177,7 +177,8 @@ class Membership(models.Model):
 class AuditEntry(models.Model):
     """Who changed what, when and why (pretix ``log_action``)."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # Indexed by (content_type, object_id, at) below, which also serves the foreign key.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.CharField(max_length=64)
     obj = GenericForeignKey("content_type", "object_id")
     action = models.CharField(_("action"), max_length=64)

@@ -232,9 +232,13 @@ class Invitation(models.Model):
         EXPIRED = "expired", _("Expired")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="invitations")
+    # No single-column indexes: one_invitation_per_shift (shift, reservist) and the
+    # (reservist, status) index lead with these columns (one index less per insert).
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="invitations", db_index=False
+    )
     reservist = models.ForeignKey(
-        "registry.Reservist", on_delete=models.CASCADE, related_name="invitations"
+        "registry.Reservist", on_delete=models.CASCADE, related_name="invitations", db_index=False
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -281,9 +285,13 @@ class Assignment(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         COMPLETED = "completed", _("Completed")
 
-    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="assignments")
+    # No single-column indexes: the (shift, status) and (reservist, status, start) indexes
+    # lead with these columns (a booking inserts into every index of this table).
+    shift = models.ForeignKey(
+        Shift, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
     reservist = models.ForeignKey(
-        "registry.Reservist", on_delete=models.PROTECT, related_name="assignments"
+        "registry.Reservist", on_delete=models.PROTECT, related_name="assignments", db_index=False
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
