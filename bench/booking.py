@@ -6,7 +6,14 @@ Creates its own request, shifts, users and invitations far in the future (so the
 collide with the seeded bookings), runs ``accept_invitation`` from N worker processes (as
 gunicorn would: one database connection each, no shared GIL), or from N threads of one
 process with ``threads`` as second argument, prints bookings per second, and deletes what
-it created.
+it created. On the hot shift only its places can be booked: "while filling" is the places
+over the time until the last booking committed, "answers" counts the refusals too.
+
+    .venv/bin/python bench/booking.py 1 cpu
+
+accepts one after another in one process and prints the CPU per accept of this process
+(Python) and of its PostgreSQL backend, which depend far less on what else the machine
+runs than the rates do.
 """
 
 import multiprocessing
@@ -36,8 +43,9 @@ from requests_app.services.booking import accept_invitation  # noqa: E402
 
 THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 MODE = sys.argv[2] if len(sys.argv) > 2 else "processes"
-MANY_SHIFTS, PER_SHIFT = 150, 2
+MANY_SHIFTS, PER_SHIFT = 250, 2
 HOT_PLACES, HOT_TRIES = 50, 200
+WARM = max(THREADS, 1)  # one warm-up booking per process or thread and run
 
 
 def make_world():
@@ -60,8 +68,12 @@ def make_world():
         ]
         + [Shift(request=req, profile=profile, start=base - timedelta(days=3),
                  end=base - timedelta(days=3) - timedelta(hours=-8), count=HOT_PLACES)]
+        + [Shift(request=req, profile=profile, start=base - timedelta(days=10, hours=i),
+                 end=base - timedelta(days=10, hours=i - 1), count=1)
+           for i in range(2 * WARM)]
     )  # fmt: skip
-    need = MANY_SHIFTS * PER_SHIFT + HOT_TRIES
+    warm_shifts, shifts = shifts[-2 * WARM :], shifts[: -2 * WARM]
+    need = MANY_SHIFTS * PER_SHIFT + HOT_TRIES + 2 * WARM
     reservists = list(
         Reservist.objects.filter(status="active", user__isnull=True).order_by("id")[:need]
     )
@@ -77,13 +89,19 @@ def make_world():
     for shift in shifts[:-1]:
         for _ in range(PER_SHIFT):
             invitations.append(Invitation(shift=shift, reservist=next(it), expires_at=expires))
-    hot = [Invitation(shift=shifts[-1], reservist=r, expires_at=expires) for r in it]
-    Invitation.objects.bulk_create(invitations + hot)
-    return req, reservists, users, invitations, hot
+    hot = [
+        Invitation(shift=shifts[-1], reservist=next(it), expires_at=expires)
+        for _ in range(HOT_TRIES)
+    ]
+    # Before the clock starts every process (connection) books once on a shift of its
+    # own, which prepares its statements, as in a long-running server process.
+    warm = [Invitation(shift=s, reservist=next(it), expires_at=expires) for s in warm_shifts]
+    Invitation.objects.bulk_create(invitations + hot + warm)
+    return req, reservists, users, invitations, hot, [warm[:WARM], warm[WARM:]]
 
 
 def _accept(inv) -> tuple[float, str]:
-    """One accept, timed: (seconds, "booked" | "refused" | "error")."""
+    """One accept, timed: (seconds, "booked" | "refused" | "error", when it ended)."""
     t = time.perf_counter()
     try:
         accept_invitation(inv, actor=inv.reservist.user)
@@ -92,23 +110,34 @@ def _accept(inv) -> tuple[float, str]:
         key = "refused" if getattr(exc, "code", "") else "error"
         if key == "error":
             print("error:", repr(exc), flush=True)
-    return time.perf_counter() - t, key
+    end = time.perf_counter()
+    return end - t, key, end
 
 
-def _process_worker(ids, start, results):
+def _warm_up(warm_id):
+    inv = Invitation.objects.select_related("reservist__user").get(pk=warm_id)
+    _seconds, key, _end = _accept(inv)
+    assert key == "booked", key
+
+
+def _process_worker(ids, warm_id, ready, start, results):
     from django.db import connection
 
     work = list(Invitation.objects.filter(pk__in=ids).select_related("reservist__user"))
     for inv in work:
         inv.reservist.user  # noqa: B018 - loaded before the clock starts
+    _warm_up(warm_id)
+    ready.release()
     start.wait()
-    latencies, outcomes = [], {"booked": 0, "refused": 0, "error": 0}
+    latencies, outcomes, last = [], {"booked": 0, "refused": 0, "error": 0}, 0.0
     for inv in work:
-        seconds, key = _accept(inv)
+        seconds, key, end = _accept(inv)
         latencies.append(seconds)
         outcomes[key] += 1
+        if key == "booked":
+            last = max(last, end)
     connection.close()
-    results.put((latencies, outcomes))
+    results.put((latencies, outcomes, last))
 
 
 def _warm():
@@ -124,80 +153,133 @@ def _warm():
         get_template(f"requests_app/email/{name}")
 
 
-def run_processes(invitations, workers):
+def run_processes(invitations, workers, warm):
     """Round-robin the invitations over ``workers`` forked processes, start them together."""
     ctx = multiprocessing.get_context("fork")
     _warm()  # the children inherit loaded catalogues, templates and content types
     connection.close()  # each child opens its own connection
-    start, results = ctx.Event(), ctx.Queue()
+    ready, start, results = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
     ids = [inv.pk for inv in invitations]
     procs = [
-        ctx.Process(target=_process_worker, args=(ids[i::workers], start, results))
+        ctx.Process(
+            target=_process_worker, args=(ids[i::workers], warm[i].pk, ready, start, results)
+        )
         for i in range(workers)
     ]
     for p in procs:
         p.start()
-    time.sleep(2)  # let every child load its invitations (benchmark only)
+    for _ in procs:  # every child has loaded its invitations and warmed up
+        ready.acquire()
     began = time.perf_counter()
     start.set()
-    latencies, outcomes = [], {"booked": 0, "refused": 0, "error": 0}
+    latencies, outcomes, last = [], {"booked": 0, "refused": 0, "error": 0}, began
     for _ in procs:
-        lat, out = results.get()
+        lat, out, child_last = results.get()
         latencies += lat
+        last = max(last, child_last)
         for k, v in out.items():
             outcomes[k] += v
     elapsed = time.perf_counter() - began
     for p in procs:
         p.join()
-    return elapsed, latencies, outcomes
+    return elapsed, latencies, outcomes, last - began
 
 
-def run(invitations, threads):
+def run(invitations, threads, warm):
     work = list(
         Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
             "reservist__user"
         )
     )
     lock = threading.Lock()
-    latencies, outcomes = [], {"booked": 0, "refused": 0, "error": 0}
+    latencies, outcomes, ends = [], {"booked": 0, "refused": 0, "error": 0}, []
     barrier = threading.Barrier(threads)
 
-    def worker():
+    def worker(warm_id):
+        _warm_up(warm_id)
         barrier.wait()
         while True:
             with lock:
                 if not work:
                     break
                 inv = work.pop()
-            seconds, key = _accept(inv)
+            seconds, key, end = _accept(inv)
             with lock:
                 latencies.append(seconds)
                 outcomes[key] += 1
+                if key == "booked":
+                    ends.append(end)
         connection.close()
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    pool = [threading.Thread(target=worker, args=(warm[i].pk,)) for i in range(threads)]
     start = time.perf_counter()
     for t in pool:
         t.start()
     for t in pool:
         t.join()
-    return time.perf_counter() - start, latencies, outcomes
+    return time.perf_counter() - start, latencies, outcomes, max(ends, default=start) - start
 
 
-req, reservists, users, invitations, hot = make_world()
+def run_cpu(invitations, warm):
+    """One accept after another: CPU per accept of this process and of its backend."""
+    import os
+
+    work = list(
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
+            "reservist__user"
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+
+    def backend_cpu():  # the backend runs on this machine: its /proc entry
+        from pathlib import Path
+
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    _warm()
+    _warm_up(warm[0].pk)
+    latencies, outcomes, ends = [], {"booked": 0, "refused": 0, "error": 0}, []
+    cpu, pg, start = time.process_time(), backend_cpu(), time.perf_counter()
+    for inv in work:
+        seconds, key, end = _accept(inv)
+        latencies.append(seconds)
+        outcomes[key] += 1
+        if key == "booked":
+            ends.append(end)
+    n = len(work)
+    print(
+        f"booking, one after another: {n} accepts, per accept "
+        f"{(time.process_time() - cpu) / n * 1000:.2f} ms CPU in Python, "
+        f"{(backend_cpu() - pg) / n * 1000:.2f} ms CPU in the PostgreSQL backend",
+        flush=True,
+    )
+    return time.perf_counter() - start, latencies, outcomes, max(ends, default=start) - start
+
+
+req, reservists, users, invitations, hot, warm = make_world()
 from outbox.models import OutboxMessage  # noqa: E402
 
 outbox_before = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 try:
-    for label, invs in (("many shifts", invitations), ("one hot shift", hot)):
-        runner = run if MODE == "threads" else run_processes
-        elapsed, lat, out = runner(invs, THREADS)
+    for (label, invs), warm_up in zip(
+        (("many shifts", invitations), ("one hot shift", hot)), warm, strict=True
+    ):
+        if MODE == "cpu":
+            elapsed, lat, out, filling = run_cpu(invs, warm_up)
+        else:
+            runner = run if MODE == "threads" else run_processes
+            elapsed, lat, out, filling = runner(invs, THREADS, warm_up)
         ms = [x * 1000 for x in lat]
         print(
             f"booking, {label:<14} {MODE}={THREADS} attempts={len(invs)} booked={out['booked']} "
             f"refused={out['refused']} errors={out['error']}  "
             f"{out['booked'] / elapsed:7.1f} bookings/s  {len(invs) / elapsed:7.1f} answers/s  "
-            f"p50={pct(ms, 50):.1f} ms p95={pct(ms, 95):.1f} ms  (target > 200 bookings/s)",
+            f"{out['booked'] / filling if filling > 0 else float('nan'):7.1f} bookings/s "
+            f"while filling  p50={pct(ms, 50):.1f} ms p95={pct(ms, 95):.1f} ms  "
+            f"(target > 200 bookings/s)",
             flush=True,
         )
 finally:
