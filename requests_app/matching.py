@@ -22,10 +22,12 @@ single shift (``ranked_for_shift``: the candidates API and page, the invitation 
 where it is the fastest, and it is the reference a test compares the request form with.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -37,10 +39,11 @@ from django.db.models import (
     OuterRef,
     Subquery,
     Sum,
+    TextField,
     Value,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -51,6 +54,17 @@ from registry.models import Reservist
 LIVE = ("confirmed", "completed")
 RECENT_DAYS = 30
 RESPONSE_DAYS = 365
+
+
+def in_sector(qs, sector: str):
+    """The reservists of ``qs`` willing to work in ``sector`` (``sectors``: a JSON list of
+    codes). PostgreSQL tests JSON containment; Django has none for SQLite (``make run``),
+    where the list's text is searched for the quoted code (codes hold no quotes)."""
+    if connection.vendor == "postgresql":
+        return qs.filter(sectors__contains=[sector])
+    return qs.alias(sectors_text=Cast("sectors", TextField())).filter(
+        sectors_text__contains=json.dumps(sector)
+    )
 
 
 def rest_hours() -> int:
@@ -195,10 +209,9 @@ def eligible_reservists(shift, *, now=None):
     qs = Reservist.objects.filter(anonymised_at__isnull=True)
     qs = deployable(qs, timezone.localtime(shift.end).date(), shift.profile)
     qs = _available_between(qs, shift.start, shift.end)
-    qs = qs.filter(
-        profiles=shift.profile_id,
-        regions=request.region_id,
-        sectors__contains=[request.organisation.sector],
+    qs = in_sector(
+        qs.filter(profiles=shift.profile_id, regions=request.region_id),
+        request.organisation.sector,
     )
     # Not booked in an overlapping shift, nor within the rest time around it.
     busy = Assignment.objects.filter(
@@ -580,11 +593,11 @@ def candidates_for_shifts(
         groups = {}
         for profile_id, profile in profiles.items():
             free, dated = _split_checkers(profile, dates[profile_id])
-            qs = Reservist.objects.filter(
-                anonymised_at__isnull=True,
-                profiles=profile_id,
-                regions=request.region_id,
-                sectors__contains=[request.organisation.sector],
+            qs = in_sector(
+                Reservist.objects.filter(
+                    anonymised_at__isnull=True, profiles=profile_id, regions=request.region_id
+                ),
+                request.organisation.sector,
             )
             for checker in free:
                 qs = checker.filter(qs, min(dates[profile_id]), profile)
