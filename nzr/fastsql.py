@@ -30,7 +30,7 @@ import functools
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.dateparse import parse_datetime
 
 
@@ -70,18 +70,16 @@ def _debug_wrapper_class():
 @contextmanager
 def cursor():
     """A cursor for constant SQL (``%s`` placeholders)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as plain:
+    db = connections[DEFAULT_DB_ALIAS]  # once: each use of the proxy costs a Local lookup
+    if db.vendor != "postgresql":
+        with db.cursor() as plain:
             yield plain
         return
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    raw = _cursor_class()(connection.connection)
-    wrapped = (
-        _debug_wrapper_class()(raw, connection)
-        if connection.queries_logged
-        else connection.make_cursor(raw)
-    )
+    if db.connection is None:
+        db.ensure_connection()
+    db.validate_thread_sharing()
+    raw = _cursor_class()(db.connection)
+    wrapped = _debug_wrapper_class()(raw, db) if db.queries_logged else db.make_cursor(raw)
     try:
         yield wrapped
     finally:
@@ -107,22 +105,25 @@ def pipeline():
     Only ``cursor()`` statements belong inside: the ORM would read a row count before its
     result arrived. Elsewhere (SQLite) every statement runs when executed.
     """
-    if connection.vendor != "postgresql" or getattr(connection, "_fastsql_pending", None):
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or getattr(db, "_fastsql_pending", None):
         yield  # SQLite, or already inside a pipeline
         return
-    connection.ensure_connection()
-    pending = connection._fastsql_pending = []
+    if db.connection is None:
+        db.ensure_connection()
+    pending = db._fastsql_pending = []
     try:
-        with connection.wrap_database_errors, connection.connection.pipeline():
+        with db.wrap_database_errors, db.connection.pipeline():
             yield
         for finish in pending:
             finish()
     finally:
-        connection._fastsql_pending = None
+        db._fastsql_pending = None
         for finish in pending:
             finish.close()
 
 
+@functools.cache
 def locking(sql: str) -> str:
     """``sql`` ending in `` FOR UPDATE``, without it where the database has no row locks
     (SQLite: a write transaction locks the whole file)."""
@@ -164,8 +165,8 @@ class _Returning:
     """Sets the primary keys of inserted objects from the statement's RETURNING rows:
     at once, or at the end of the pipeline the insert was sent in."""
 
-    def __init__(self, objs, sql, params):
-        self.objs, self.stack = objs, ExitStack()
+    def __init__(self, objs, sql, params, alias):
+        self.objs, self.alias, self.stack = objs, alias, ExitStack()
         self.cursor = self.stack.enter_context(cursor())
         self.cursor.execute(sql, params)
         self.returning = "RETURNING" in sql
@@ -176,7 +177,7 @@ class _Returning:
         for obj, (pk,) in zip(self.objs, rows, strict=True):
             obj.pk = pk
             obj._state.adding = False
-            obj._state.db = connection.alias
+            obj._state.db = self.alias
 
     def close(self):
         self.stack.close()
@@ -187,14 +188,15 @@ def bulk_create(objs: list) -> list:
     (inside a ``pipeline()``: at the end of its block)."""
     if not objs:
         return objs
+    db = connections[DEFAULT_DB_ALIAS]
     model = type(objs[0])
-    sql, fields = _insert_sql(model, len(objs), connection.vendor)
+    sql, fields = _insert_sql(model, len(objs), db.vendor)
     params = []
     for obj in objs:
         for field in fields:
-            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
-    finish = _Returning(objs, sql, params)
-    pending = getattr(connection, "_fastsql_pending", None)
+            params.append(field.get_db_prep_save(field.pre_save(obj, True), db))
+    finish = _Returning(objs, sql, params, db.alias)
+    pending = getattr(db, "_fastsql_pending", None)
     if pending is None:
         finish()
     else:
