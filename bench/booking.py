@@ -26,19 +26,10 @@ from _common import pct, setup
 
 setup()
 
+from _world import World  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from accounts.models import User  # noqa: E402
-from escalation.models import Crisis  # noqa: E402
-from registry.models import Profile, Reservist  # noqa: E402
-from requests_app.models import (  # noqa: E402
-    Assignment,
-    CareOrganisation,
-    DeploymentRequest,
-    Invitation,
-    Shift,
-)
+from requests_app.models import Assignment, Invitation  # noqa: E402
 from requests_app.services.booking import accept_invitation  # noqa: E402
 
 THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 8
@@ -49,55 +40,14 @@ WARM = max(THREADS, 1)  # one warm-up booking per process or thread and run
 
 
 def make_world():
-    org = CareOrganisation.objects.order_by("id").first()
-    crisis, _ = Crisis.objects.get_or_create(
-        name="Benchmark crisis", defaults={"kind": "other", "phase": "warm", "active": True}
-    )
-    profile = Profile.objects.get(code="zorgondersteuning")
-    req = DeploymentRequest.objects.create(
-        organisation=org, category="individual", status="approved", crisis=crisis,
-        postcode=org.postcode, region_id=org.region_id, submitted_at=timezone.now(),
-        approved_at=timezone.now(), description="benchmark",
-    )  # fmt: skip
-    base = timezone.now().replace(hour=7, minute=0, second=0, microsecond=0) + timedelta(days=400)
-    shifts = Shift.objects.bulk_create(
-        [
-            Shift(request=req, profile=profile, start=base + timedelta(days=i),
-                  end=base + timedelta(days=i, hours=8), count=PER_SHIFT)
-            for i in range(MANY_SHIFTS)
-        ]
-        + [Shift(request=req, profile=profile, start=base - timedelta(days=3),
-                 end=base - timedelta(days=3) - timedelta(hours=-8), count=HOT_PLACES)]
-        + [Shift(request=req, profile=profile, start=base - timedelta(days=10, hours=i),
-                 end=base - timedelta(days=10, hours=i - 1), count=1)
-           for i in range(2 * WARM)]
-    )  # fmt: skip
-    warm_shifts, shifts = shifts[-2 * WARM :], shifts[: -2 * WARM]
-    need = MANY_SHIFTS * PER_SHIFT + HOT_TRIES + 2 * WARM
-    reservists = list(
-        Reservist.objects.filter(status="active", user__isnull=True).order_by("id")[:need]
-    )
-    users = User.objects.bulk_create(
-        [User(email=f"bench-{r.pk}@bench.nzr.local", password="!") for r in reservists]
-    )
-    for r, u in zip(reservists, users, strict=True):
-        r.user = u
-    Reservist.objects.bulk_update(reservists, ["user"])
-    expires = timezone.now() + timedelta(days=2)
-    invitations = []
-    it = iter(reservists)
-    for shift in shifts[:-1]:
-        for _ in range(PER_SHIFT):
-            invitations.append(Invitation(shift=shift, reservist=next(it), expires_at=expires))
-    hot = [
-        Invitation(shift=shifts[-1], reservist=next(it), expires_at=expires)
-        for _ in range(HOT_TRIES)
-    ]
+    world = World()
+    many = world.shifts(MANY_SHIFTS, places=PER_SHIFT, invited=PER_SHIFT)
+    (hot,) = world.shifts(1, places=HOT_PLACES, invited=HOT_TRIES, day=-3)
     # Before the clock starts every process (connection) books once on a shift of its
     # own, which prepares its statements, as in a long-running server process.
-    warm = [Invitation(shift=s, reservist=next(it), expires_at=expires) for s in warm_shifts]
-    Invitation.objects.bulk_create(invitations + hot + warm)
-    return req, reservists, users, invitations, hot, [warm[:WARM], warm[WARM:]]
+    warm = world.shifts(2 * WARM, places=1, invited=1, day=-10, hours=1, step=timedelta(hours=-1))
+    warm = [group[0] for group in warm]
+    return world, [inv for group in many for inv in group], hot, [warm[:WARM], warm[WARM:]]
 
 
 def _accept(inv) -> tuple[float, str]:
@@ -259,10 +209,7 @@ def run_cpu(invitations, warm):
     return time.perf_counter() - start, latencies, outcomes, max(ends, default=start) - start
 
 
-req, reservists, users, invitations, hot, warm = make_world()
-from outbox.models import OutboxMessage  # noqa: E402
-
-outbox_before = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+world, invitations, hot, warm = make_world()
 try:
     for (label, invs), warm_up in zip(
         (("many shifts", invitations), ("one hot shift", hot)), warm, strict=True
@@ -283,20 +230,4 @@ try:
             flush=True,
         )
 finally:
-    Assignment.objects.filter(shift__request=req).delete()
-    Invitation.objects.filter(shift__request=req).delete()
-    Reservist.objects.filter(pk__in=[r.pk for r in reservists]).update(user=None)
-    from accounts.models import AccessLog, AuditEntry, Membership
-
-    Assignment.objects.filter(reservist__in=reservists, shift__request=req).delete()
-
-    AuditEntry.objects.filter(actor__in=users).delete()
-    AccessLog.objects.filter(user__in=users).delete()
-    Membership.objects.filter(user__in=users).delete()
-    User.objects.filter(pk__in=[u.pk for u in users]).delete()
-    Shift.objects.filter(request=req).delete()
-    req.delete()
-    # The confirmation e-mails of these bookings (outbox rows for the relay).
-    OutboxMessage.objects.filter(
-        pk__gt=outbox_before, task="requests_app.tasks.confirm_assignment"
-    ).delete()
+    world.remove()

@@ -3,8 +3,14 @@ care-organisation traffic; requests per second and p50/p95/p99 per endpoint.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nzr_bench .venv/bin/python bench/load.py [seconds] [users]
 
+Every fifth virtual user is a stream of reservists answering their invitations: each
+accept is a different reservist (token) on a request of its own (``_world``), shifts of
+2 places with 3 invited, so a third of the accepts find the shift full (409 "full" is
+an answer, not an error). The others read, as the demo's reservist, coordinator, care
+organisation and national coordinator.
+
 (No locust/wrk in the environment: plain threads with http.client, one keep-alive
-connection per virtual user.)
+connection per virtual user, on the same 2 cores as the server.)
 """
 
 import http.client
@@ -20,8 +26,11 @@ from _common import ROOT, pct, setup, token_client
 
 setup()
 from _common import user  # noqa: E402
+from _world import World  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.services import api_token_for  # noqa: E402
+from requests_app.models import Assignment  # noqa: E402
 
 SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 30
 USERS = int(sys.argv[2]) if len(sys.argv) > 2 else 16
@@ -37,6 +46,18 @@ MIX = {
 }  # fmt: skip
 tokens = {email: api_token_for(user(email)) for email in MIX}
 token_client  # noqa: B018 - imported for parity with the other scripts
+ACCEPT = "/api/v1/me/invitations/{id}/accept/"
+world = World("load")
+answers = [inv for group in world.shifts(400, places=2, invited=3) for inv in group]
+keys = {
+    t.user_id: t.key
+    for t in Token.objects.bulk_create(
+        [Token(user_id=r.user_id, key=Token.generate_key()) for r in world.reservists]
+    )
+}
+answers = [(inv.pk, keys[inv.reservist.user_id]) for inv in answers]
+answers.reverse()  # popped from the end: shift by shift
+refused = defaultdict(int)
 
 env = dict(os.environ, DJANGO_SETTINGS_MODULE="nzr.settings")
 server = subprocess.Popen(
@@ -63,23 +84,34 @@ stop_at = time.time() + SECONDS
 def virtual_user(i):
     rng = random.Random(i)
     emails = list(MIX)
-    email = emails[i % len(emails)]
+    accepting = i % 5 == 4
+    email = emails[i % 5] if not accepting else None
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     while time.time() < stop_at:
-        path = rng.choice(MIX[email])
+        if accepting:
+            with lock:
+                if not answers:
+                    break
+                invitation, token = answers.pop()
+            method, path, key = "POST", ACCEPT.format(id=invitation), ACCEPT
+        else:
+            method, token = "GET", tokens[email]
+            path = rng.choice(MIX[email])
+            key = path.split("?")[0]
         t = time.perf_counter()
         try:
-            conn.request("GET", path, headers={"Authorization": f"Token {tokens[email]}"})
+            conn.request(method, path, headers={"Authorization": f"Token {token}"})
             resp = conn.getresponse()
             resp.read()
             status = resp.status
         except OSError:
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
             status = 599
-        key = path.split("?")[0]
         with lock:
             results[key].append(time.perf_counter() - t)
-            if status >= 400:
+            if accepting and status == 409:
+                refused[key] += 1
+            elif status >= 400:
                 errors[key] += 1
 
 
@@ -94,6 +126,8 @@ try:
 finally:
     server.terminate()
     server.wait(timeout=30)
+    booked = Assignment.objects.filter(shift__request=world.request, status="confirmed").count()
+    world.remove()
 
 total = sum(len(v) for v in results.values())
 print(f"load: {SECONDS}s, {USERS} virtual users, {total} requests, {total / elapsed:.1f} req/s, "
@@ -101,4 +135,5 @@ print(f"load: {SECONDS}s, {USERS} virtual users, {total} requests, {total / elap
 for key, values in sorted(results.items()):
     ms = [v * 1000 for v in values]
     print(f"  {key:<36} n={len(ms):<5} p50={pct(ms, 50):7.1f} ms p95={pct(ms, 95):7.1f} ms "
-          f"p99={pct(ms, 99):7.1f} ms errors={errors[key]}")  # fmt: skip
+          f"p99={pct(ms, 99):7.1f} ms errors={errors[key]}"
+          + (f" (booked {booked}, full {refused[key]})" if key == ACCEPT else ""))  # fmt: skip
