@@ -10,7 +10,8 @@ costs about 0.08 ms of Python and 0.05 ms of PostgreSQL.
 So a hot path may use:
 - ``pipeline()``: statements sent together, answered in one round trip. Under a
   contended row lock every round trip waits for two processes to be scheduled, which on
-  2 busy cores is most of the time the lock is held;
+  2 busy cores is most of the time the lock is held; ``ThroughCommit`` sends a
+  transaction's last statements with its COMMIT;
 - ``cursor()``: a cursor whose statements are prepared on PostgreSQL (server-side
   binding, ``prepare=True``) and run as they are on SQLite (``make run``). It is
   Django's cursor wrapper around it, so ``CaptureQueriesContext``, execute wrappers and
@@ -123,6 +124,47 @@ def pipeline():
             finish.close()
 
 
+class ThroughCommit:
+    """A ``pipeline()`` for the last statements of a transaction that also carries its
+    COMMIT: one round trip for both, which is what a row lock held until the commit
+    waits for. ``start()`` it inside the ``atomic`` block, after the last statement whose
+    result the block reads and before the last writes; use the object as a context
+    manager around the ``atomic`` block, so the pipeline also ends on an error.
+
+    The pipeline ends at the commit, before the transaction's ``on_commit`` callbacks
+    run (it registers the first of them), so they run as usual. Only ``cursor()``
+    statements belong between ``start()`` and the commit (see ``pipeline()``). Made
+    inside another transaction (a savepoint's release is no commit, and an error must
+    not surface after it), ``start()`` does nothing.
+    """
+
+    def __init__(self):
+        self._block = None
+        db = connections[DEFAULT_DB_ALIAS]
+        self._enabled = db.vendor == "postgresql" and not db.in_atomic_block
+
+    def start(self):
+        from django.db import transaction
+
+        if self._block is not None or not self._enabled:
+            return
+        self._block = pipeline()
+        self._block.__enter__()
+        transaction.on_commit(self._end)
+
+    def _end(self, *exc_info):
+        block, self._block = self._block, None
+        if block is not None:
+            block.__exit__(*(exc_info or (None, None, None)))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._end(*exc_info)
+        return False
+
+
 @functools.cache
 def locking(sql: str) -> str:
     """``sql`` ending in `` FOR UPDATE``, without it where the database has no row locks
@@ -149,8 +191,8 @@ def quote(name: str) -> str:
 
 
 @functools.cache
-def _insert_sql(model, rows: int, vendor: str) -> tuple[str, tuple]:
-    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+def _insert_sql(model, rows: int, vendor: str, with_pk: bool) -> tuple[str, tuple]:
+    fields = tuple(f for f in model._meta.concrete_fields if with_pk or not f.primary_key)
     columns = ", ".join(quote(f.column) for f in fields)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     values = ", ".join([row] * rows)
@@ -159,6 +201,21 @@ def _insert_sql(model, rows: int, vendor: str) -> tuple[str, tuple]:
     if connection.features.can_return_rows_from_bulk_insert or rows == 1:
         sql += f" RETURNING {quote(model._meta.pk.column)}"
     return sql, fields
+
+
+_NEXT_ID = "SELECT nextval(pg_get_serial_sequence(%s, %s))"
+
+
+def next_id(cursor, model) -> bool:
+    """Ask (on ``cursor``, e.g. in a ``pipeline()``) for the next primary key of ``model``
+    from its sequence, so that rows referring to a new row can be sent with its INSERT;
+    read it with ``cursor.fetchone()[0]``. False where there are no sequences (SQLite:
+    ``create`` then sets the key at once)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        return False
+    cursor.execute(_NEXT_ID, [model._meta.db_table, model._meta.pk.column])
+    return True
 
 
 class _Returning:
@@ -185,12 +242,14 @@ class _Returning:
 
 def bulk_create(objs: list) -> list:
     """INSERT unsaved instances of one model in one statement; sets their primary keys
-    (inside a ``pipeline()``: at the end of its block)."""
+    (inside a ``pipeline()``: at the end of its block). Objects that have a primary key
+    already (``next_id``) are inserted with it."""
     if not objs:
         return objs
     db = connections[DEFAULT_DB_ALIAS]
     model = type(objs[0])
-    sql, fields = _insert_sql(model, len(objs), db.vendor)
+    with_pk = objs[0].pk is not None  # a key from next_id(); all objects alike
+    sql, fields = _insert_sql(model, len(objs), db.vendor, with_pk)
     params = []
     for obj in objs:
         for field in fields:

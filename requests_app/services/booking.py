@@ -8,19 +8,29 @@ confirmed assignments) and the unique live assignment per shift are the last lin
 
 The hot path of the platform (issue 9: more than 200 bookings a second on 2 cores, also
 on one shift that everybody wants): constant SQL, prepared once per connection, sent in
-pipelines (``nzr.fastsql``). An accept is five round trips: BEGIN, the lock timeout and
-the two locks; the invitation's lock with the reads the checks need; the insert; the
-other writes; the commit. The last four run while the shift is locked; nothing runs
-after the commit.
+pipelines (``nzr.fastsql``). An accept is two round trips: BEGIN, the lock timeout, the
+locks (reservist, shift, invitation) and every read the checks need; then the writes
+with the COMMIT. While the shift is locked only the checks in Python and the second
+round trip run. A booking that fills its shift takes one more (the request's lock and
+fill state). A refusal writes nothing and commits (see ``_booking``).
 The confirmation e-mail is an outbox message (one INSERT in the booking's transaction)
 that the relay publishes; a worker renders and sends it.
 """
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    IntegrityError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,111 +131,177 @@ _LOCK_INVITATION = "SELECT status, expires_at FROM requests_app_invitation WHERE
 # request cancelled meanwhile is seen): the request's status and the shift's live bookings.
 _STATE = (
     "SELECT r.status, (SELECT COUNT(*) FROM requests_app_assignment a "
-    "WHERE a.shift_id = %s AND a.status IN (%s, %s)) "
-    "FROM requests_app_deploymentrequest r WHERE r.id = %s"
+    "WHERE a.shift_id = s.id AND a.status IN (%s, %s)) "
+    "FROM requests_app_shift s JOIN requests_app_deploymentrequest r ON r.id = s.request_id "
+    "WHERE s.id = %s"
 )
-# The reservist's live bookings near the shift (rest time) or in its week (hours), by start.
+# The reservist's live bookings that end after the cut-off (a week and a day before now:
+# a shift bookable now starts after it, so this holds every booking near the shift and
+# in its week), by start. Read under the reservist's lock, before the shift's: it needs
+# nothing of the shift, so it does not lengthen the time the shift is locked.
 _FIT = (
     'SELECT shift_id, start, "end" FROM requests_app_assignment '
-    'WHERE reservist_id = %s AND status IN (%s, %s) AND start < %s AND "end" > %s '
-    "ORDER BY start"
+    'WHERE reservist_id = %s AND status IN (%s, %s) AND "end" > %s ORDER BY start'
 )
 _ACCEPT = "UPDATE requests_app_invitation SET status = %s, answered_at = %s WHERE id = %s"
+_ACCEPT_OPEN = (
+    "UPDATE requests_app_invitation SET status = %s, answered_at = %s "
+    "WHERE shift_id = %s AND reservist_id = %s AND status = %s"
+)
 _WITHDRAW = (
     "UPDATE requests_app_invitation SET status = %s, answered_at = %s "
     "WHERE shift_id = %s AND status = %s"
 )
 _LOCK_REQUEST = "SELECT status FROM requests_app_deploymentrequest WHERE id = %s FOR UPDATE"
+# The constraints that are the last line against a double booking.
+_OVERLAP_CONSTRAINTS = ("assignment_no_overlap_per_reservist", "one_live_assignment_per_shift")
 
 
-def _lock(reservist_id: int, shift_id: int):
-    """Fixed order: reservist, then shift, after setting the lock timeout, in one round
-    trip with the transaction's BEGIN. Returns the reservist's user id and the shift."""
-    with fastsql.cursors(3) as (timeout, reservist_row, shift_row):
+@dataclass
+class _Locked:
+    """What a booking reads in its first round trip, the rows locked."""
+
+    reservist_id: int
+    user_id: int | None
+    shift: Shift
+    invitation: tuple | None  # (status, expires_at) when accepting an invitation
+    request_status: str
+    booked: int
+    bookings: list  # the reservist's live bookings: (shift_id, start, end)
+    next_id: int | None  # the new assignment's key (PostgreSQL)
+
+
+def _lock_and_read(reservist_id: int, shift_id: int, invitation_id: int | None, now):
+    """One round trip with the transaction's BEGIN: the lock timeout; the reservist's
+    lock and live bookings; the shift's lock; the invitation's lock (if any); the
+    request's status and the shift's live bookings; the new assignment's key."""
+    db = connections[DEFAULT_DB_ALIAS]
+    with fastsql.cursors(7) as (timeout, reservist, fit, shift_row, invitation, state, key):
         with fastsql.pipeline():
-            if connection.vendor == "postgresql":
+            if db.vendor == "postgresql":
                 timeout.execute(_SET_LOCK_TIMEOUT, _lock_timeout_param())
-            reservist_row.execute(fastsql.locking(_LOCK_RESERVIST), [reservist_id])
+            reservist.execute(fastsql.locking(_LOCK_RESERVIST), [reservist_id])
+            cut_off = now - timedelta(days=8)
+            fit.execute(_FIT, [reservist_id, *LIVE, db.ops.adapt_datetimefield_value(cut_off)])
             shift_row.execute(fastsql.locking(_LOCK_SHIFT), [shift_id])
-        reservist, row = reservist_row.fetchone(), shift_row.fetchone()
-    if reservist is None:
-        raise Reservist.DoesNotExist()
-    if row is None:
-        raise Shift.DoesNotExist()
-    request_id, profile_id, start, end, count, cancelled_at = row
-    shift = Shift(
-        id=shift_id,
-        request_id=request_id,
-        profile_id=profile_id,
-        start=fastsql.aware(start),
-        end=fastsql.aware(end),
-        count=count,
-        cancelled_at=fastsql.aware(cancelled_at),
-    )
-    shift._state.adding, shift._state.db = False, connection.alias
-    return reservist[0], shift
-
-
-def _read_locked(reservist_id: int, shift, invitation_id: int | None):
-    """Under the reservist and shift locks, in one round trip: lock the invitation (if
-    any), then read the request's status, the shift's live bookings and the reservist's
-    live bookings near the shift (statements of their own, after the locks: a fresh
-    snapshot, so a request cancelled meanwhile is seen). Returns (invitation row or None,
-    request status, booked, bookings)."""
-    rest = timedelta(hours=rest_hours())
-    week_start, week_end = week_bounds(shift.start)
-    lo, hi = min(shift.start - rest, week_start), max(shift.end + rest, week_end)
-    adapt = connection.ops.adapt_datetimefield_value
-    with fastsql.cursors(3) as (invitation_row, state, fit):
-        with fastsql.pipeline():
             if invitation_id is not None:
-                invitation_row.execute(fastsql.locking(_LOCK_INVITATION), [invitation_id])
-            state.execute(_STATE, [shift.pk, *LIVE, shift.request_id])
-            fit.execute(_FIT, [reservist_id, *LIVE, adapt(hi), adapt(lo)])
-        invitation = invitation_row.fetchone() if invitation_id is not None else None
-        request_status, booked = state.fetchone()
-        bookings = [(sid, fastsql.aware(s), fastsql.aware(e)) for sid, s, e in fit.fetchall()]
-    return invitation, request_status, booked, bookings
-
-
-def _book(reservist_id: int, shift, request_status, booked, bookings, *, actor, now):
-    """Under the locks: check, insert. Cancelling a request locks its shifts first, so a
-    cancelled shift is seen here. Returns the new assignment."""
-    if shift.cancelled_at or request_status not in BOOKABLE:
-        raise InvitationClosedError(_("This shift is no longer open."))
-    if shift.start <= now:
-        raise InvitationClosedError(_("This shift has already started."))
-    if any(sid == shift.pk for sid, _s, _e in bookings):
-        raise OverlapError(_("You are already booked on this shift."))
-    if booked >= shift.count:
-        raise ShiftFullError()
-    error = fit_error(shift, bookings)
-    if error is not None:
-        raise error
-    try:
-        # No savepoint: a constraint violation ends the whole booking transaction.
-        assignment = fastsql.create(
-            Assignment,
-            shift_id=shift.pk,
-            reservist_id=reservist_id,
-            start=shift.start,
-            end=shift.end,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                invitation.execute(fastsql.locking(_LOCK_INVITATION), [invitation_id])
+            state.execute(_STATE, [*LIVE, shift_id])
+            has_key = fastsql.next_id(key, Assignment)
+        user_row, row = reservist.fetchone(), shift_row.fetchone()
+        if user_row is None:
+            raise Reservist.DoesNotExist()
+        if row is None:
+            raise Shift.DoesNotExist()
+        request_id, profile_id, start, end, count, cancelled_at = row
+        shift = Shift(
+            id=shift_id,
+            request_id=request_id,
+            profile_id=profile_id,
+            start=fastsql.aware(start),
+            end=fastsql.aware(end),
+            count=count,
+            cancelled_at=fastsql.aware(cancelled_at),
         )
-    except IntegrityError as exc:  # the exclusion / unique constraint: last line
-        raise OverlapError() from exc
+        shift._state.adding, shift._state.db = False, db.alias
+        request_status, booked = state.fetchone()
+        return _Locked(
+            reservist_id=reservist_id,
+            user_id=user_row[0],
+            shift=shift,
+            invitation=invitation.fetchone() if invitation_id is not None else None,
+            request_status=request_status,
+            booked=booked,
+            bookings=[(sid, fastsql.aware(s), fastsql.aware(e)) for sid, s, e in fit.fetchall()],
+            next_id=key.fetchone()[0] if has_key else None,
+        )
+
+
+def _refusal(locked: _Locked, now) -> Exception | None:
+    """Why the booking cannot be made, as the error to raise, or ``None``. Cancelling a
+    request locks its shifts first, so a cancelled shift is seen here."""
+    shift = locked.shift
+    if shift.cancelled_at or locked.request_status not in BOOKABLE:
+        return InvitationClosedError(_("This shift is no longer open."))
+    if shift.start <= now:
+        return InvitationClosedError(_("This shift has already started."))
+    if any(sid == shift.pk for sid, _s, _e in locked.bookings):
+        return OverlapError(_("You are already booked on this shift."))
+    if locked.booked >= shift.count:
+        return ShiftFullError()
+    return fit_error(shift, locked.bookings)
+
+
+@contextmanager
+def _booking(reservist_id: int, shift_id: int, invitation_id: int | None, *, check):
+    """The booking transaction around ``with _booking(...) as (locked, write):``.
+
+    The block receives what was locked and read, and ``write(actor)``, which inserts the
+    assignment and returns it; the block adds its own writes after it. ``check(locked,
+    now)`` returns the refusal, if any: then nothing is written, the transaction commits
+    (no ROLLBACK: psycopg forgets the connection's prepared statements at a rollback, and
+    full shifts are the common answer in a crisis) and the refusal is raised after it.
+
+    A booking that does not fill its shift sends its writes with the COMMIT; one that
+    fills it also withdraws the open invitations and, last in the lock order, locks the
+    request to decide its fill state (one round trip more). The database's constraints
+    are the last line: their violation, wherever it surfaces, is an OverlapError."""
+    refusal = None
+    try:
+        with (
+            fastsql.ThroughCommit() as writes_with_commit,
+            booking_transaction(set_lock_timeout=False),
+        ):
+            now = timezone.now()
+            locked = _lock_and_read(reservist_id, shift_id, invitation_id, now)
+            refusal = check(locked, now)
+            if refusal is None:
+                filling = locked.booked + 1 >= locked.shift.count
+                if not filling:
+                    writes_with_commit.start()
+                with _fill_state(locked.shift, filling):
+                    yield locked, partial(_insert, locked)
+    except IntegrityError as exc:
+        if _violated(exc) in _OVERLAP_CONSTRAINTS:
+            raise OverlapError() from exc
+        raise
+    if refusal is not None:
+        raise refusal
+
+
+def _violated(exc) -> str:
+    """The name of the constraint an IntegrityError reports (SQLite names none: there the
+    assignment's unique constraint is the only one a booking can violate)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None:
+        return diag.constraint_name or ""
+    return "one_live_assignment_per_shift" if "requests_app_assignment" in str(exc) else ""
+
+
+def _insert(locked: _Locked, actor) -> Assignment:
+    """The new assignment, with its key from the first round trip where there is one
+    (PostgreSQL: sent with the other writes), else at once (SQLite)."""
+    shift = locked.shift
+    assignment = fastsql.create(
+        Assignment,
+        id=locked.next_id,
+        shift_id=shift.pk,
+        reservist_id=locked.reservist_id,
+        start=shift.start,
+        end=shift.end,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     assignment.shift = shift
     return assignment
 
 
 @contextmanager
-def _after_booking(shift, booked: int):
-    """The booking's further writes go in one round trip (the block: the invitation, the
-    audit entries, the outbox row). A booking that fills its shift also withdraws the
-    open invitations and, last in the lock order, locks the request to decide its fill
-    state; only the booking that fills the last shift changes the request (the ORM, once
-    per request). Bookings on other shifts of the request run in parallel meanwhile."""
-    filling = booked + 1 >= shift.count
+def _fill_state(shift, filling: bool):
+    """The block's writes go in one round trip (with the COMMIT, when ``writes_with_commit``
+    was started). After the writes of a booking that fills its shift: withdraw the open
+    invitations, lock the request, is a shift still open; then ``update_fill_state``
+    (the ORM, once per request: only the booking that fills the last shift changes it).
+    Bookings on other shifts of the request run in parallel meanwhile."""
     with fastsql.cursors(2) as (request_row, open_shift):
         with fastsql.pipeline():
             yield
@@ -235,7 +311,7 @@ def _after_booking(shift, booked: int):
                 open_shift.execute(_OPEN_SHIFT, [shift.request_id, *LIVE])
         if filling:
             request = DeploymentRequest(id=shift.request_id, status=request_row.fetchone()[0])
-            request._state.adding, request._state.db = False, connection.alias
+            request._state.adding, request._state.db = False, shift._state.db
             update_fill_state(request, open_shifts=bool(open_shift.fetchone()[0]))
 
 
@@ -255,23 +331,24 @@ def _shift_full(shift) -> None:
 
 def accept_invitation(invitation, *, actor) -> Assignment:
     """The reservist accepts: booked, or a 409 (full, overlap, rest, expired, busy)."""
-    with booking_transaction(set_lock_timeout=False):
-        user_id, shift = _lock(invitation.reservist_id, invitation.shift_id)
-        if user_id is None or user_id != getattr(actor, "pk", None):
-            raise RequestNotAllowed(_("Only the invited reservist can accept."))
-        row, request_status, booked, bookings = _read_locked(
-            invitation.reservist_id, shift, invitation.pk
-        )
-        status, expires_at = row
-        now = timezone.now()
+
+    def check(locked, now):
+        if locked.user_id is None or locked.user_id != getattr(actor, "pk", None):
+            return RequestNotAllowed(_("Only the invited reservist can accept."))
+        status, expires_at = locked.invitation
         if status != Invitation.Status.PENDING or fastsql.aware(expires_at) <= now:
-            if status == Invitation.Status.WITHDRAWN and not shift.cancelled_at:
-                raise ShiftFullError()
-            raise InvitationClosedError()
-        assignment = _book(
-            invitation.reservist_id, shift, request_status, booked, bookings, actor=actor, now=now
-        )
-        with _after_booking(shift, booked), fastsql.cursor() as cursor:
+            if status == Invitation.Status.WITHDRAWN and not locked.shift.cancelled_at:
+                return ShiftFullError()
+            return InvitationClosedError()
+        return _refusal(locked, now)
+
+    with _booking(invitation.reservist_id, invitation.shift_id, invitation.pk, check=check) as (
+        locked,
+        write,
+    ):
+        assignment = write(actor)
+        now = timezone.now()
+        with fastsql.cursor() as cursor:
             cursor.execute(
                 _ACCEPT,
                 [
@@ -280,16 +357,16 @@ def accept_invitation(invitation, *, actor) -> Assignment:
                     invitation.pk,
                 ],
             )
-            invitation.status, invitation.answered_at = Invitation.Status.ACCEPTED, now
-            log_actions(
-                actor,
-                [
-                    (assignment, "assignment.booked", {"shift": shift.pk}),
-                    (invitation, "invitation.accepted", {}),
-                ],
-            )
-            _confirm_to_reservist(assignment)
-        return assignment
+        invitation.status, invitation.answered_at = Invitation.Status.ACCEPTED, now
+        log_actions(
+            actor,
+            [
+                (assignment, "assignment.booked", {"shift": locked.shift.pk}),
+                (invitation, "invitation.accepted", {}),
+            ],
+        )
+        _confirm_to_reservist(assignment)
+    return assignment
 
 
 def decline_invitation(invitation, *, actor, reason: str = "") -> Invitation:
@@ -316,26 +393,28 @@ def assign_manually(shift, reservist, *, actor) -> Assignment:
     """A national coordinator books a reservist by hand (same locks, same checks)."""
     if not scope_of(actor).is_national:
         raise RequestNotAllowed(_("Only a national coordinator may assign by hand."))
-    with booking_transaction(set_lock_timeout=False):
-        _user_id, shift = _lock(reservist.pk, shift.pk)
-        _none, request_status, booked, bookings = _read_locked(reservist.pk, shift, None)
-        now = timezone.now()
-        assignment = _book(
-            reservist.pk, shift, request_status, booked, bookings, actor=actor, now=now
-        )
-        with _after_booking(shift, booked):
-            log_actions(
-                actor,
+    with _booking(reservist.pk, shift.pk, None, check=_refusal) as (locked, write):
+        assignment = write(actor)
+        with fastsql.cursor() as cursor:  # an open invitation of theirs is answered
+            cursor.execute(
+                _ACCEPT_OPEN,
                 [
-                    (assignment, "assignment.booked", {"shift": shift.pk}),
-                    (assignment, "assignment.assigned_by_hand", {}),
+                    Invitation.Status.ACCEPTED.value,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    shift.pk,
+                    reservist.pk,
+                    Invitation.Status.PENDING.value,
                 ],
             )
-            _confirm_to_reservist(assignment)
-        Invitation.objects.filter(
-            shift=shift, reservist=reservist, status=Invitation.Status.PENDING
-        ).update(status=Invitation.Status.ACCEPTED, answered_at=now)
-        return assignment
+        log_actions(
+            actor,
+            [
+                (assignment, "assignment.booked", {"shift": locked.shift.pk}),
+                (assignment, "assignment.assigned_by_hand", {}),
+            ],
+        )
+        _confirm_to_reservist(assignment)
+    return assignment
 
 
 def _confirm_to_reservist(assignment) -> None:

@@ -9,18 +9,21 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import AuditEntry
 from outbox.models import OutboxMessage
 from outbox.relay import relay_pending
-from requests_app.models import Assignment
+from requests_app.errors import OverlapError, ShiftFullError
+from requests_app.models import Assignment, Invitation
 from requests_app.services.booking import accept_invitation
 from tests.requests_app.factories import at, invite, make_candidate, make_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# BEGIN, lock timeout, 2 locks, invitation, request + recount, fit, insert, invitation
-# update, the 2 audit rows (one INSERT), the outbox row of the confirmation, COMMIT (the
-# booking that fills its shift adds 3 for the fill state). Sent in 5 round trips.
-BUDGET = 12
+# BEGIN, lock timeout, reservist lock, the reservist's bookings, shift lock, invitation
+# lock, request + recount, the new assignment's key; insert, invitation update, the 2
+# audit rows (one INSERT), the outbox row of the confirmation, COMMIT: 2 round trips (the
+# booking that fills its shift adds 3 statements and a round trip for the fill state).
+BUDGET = 13
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +101,68 @@ def test_the_booking_that_fills_its_shift_adds_only_the_fill_state(organisation)
     waiting.refresh_from_db()
     assert req.status == "filled" and req.filled_at is not None
     assert waiting.status == "withdrawn"
+
+
+def _prepared():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements")
+def test_a_refused_accept_commits_and_keeps_the_prepared_statements(organisation):
+    """A full shift is the common answer in a crisis: it writes nothing, and it ends with
+    a COMMIT, not a ROLLBACK (after which psycopg would prepare every statement again)."""
+    req = make_request(
+        organisation,
+        shifts=[(at(2, 7), at(2, 15), 1, "verzorgende"), (at(3, 7), at(3, 15), 1, "verzorgende")],
+    )
+    shift = req.shifts.order_by("start").first()  # the request stays open: the other shift
+    first, second = make_candidate(), make_candidate()
+    booked, late = invite(shift, first), invite(shift, second)
+    accept_invitation(booked, actor=first.user)
+    Invitation.objects.filter(pk=late.pk).update(status="pending")  # as if not withdrawn
+    prepared = _prepared()
+    assert prepared
+
+    with CaptureQueriesContext(connection) as ctx, pytest.raises(ShiftFullError):
+        accept_invitation(late, actor=second.user)
+
+    statements = _statements(ctx)
+    assert statements[-1] == "COMMIT" and "ROLLBACK" not in statements, statements
+    assert not any(s.startswith(("INSERT", "UPDATE")) for s in statements), statements
+    assert _prepared() == prepared
+    late.refresh_from_db()
+    assert late.status == "pending"
+    assert Assignment.objects.filter(shift=shift).count() == 1
+
+
+def test_a_check_that_misses_an_overlap_is_caught_at_the_commit(organisation, monkeypatch):
+    """The constraints are the last line: should the checks in Python miss an overlap,
+    the exclusion constraint refuses the writes that go with the COMMIT; the answer is
+    the overlap error and nothing of the booking is left."""
+    from requests_app.services import booking
+
+    req = make_request(
+        organisation,
+        shifts=[(at(2, 7), at(2, 15), 2, "verzorgende"), (at(2, 14), at(2, 22), 2, "verzorgende")],
+    )
+    early, late = req.shifts.order_by("start")
+    reservist = make_candidate()
+    accept_invitation(invite(early, reservist), actor=reservist.user)
+    invitation = invite(late, reservist)
+    audit_before = AuditEntry.objects.count()
+    outbox_before = OutboxMessage.objects.count()
+    monkeypatch.setattr(booking, "fit_error", lambda shift, bookings: None)
+
+    with pytest.raises(OverlapError):
+        accept_invitation(invitation, actor=reservist.user)
+
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+    assert not Assignment.objects.filter(shift=late).exists()
+    assert AuditEntry.objects.count() == audit_before
+    assert OutboxMessage.objects.count() == outbox_before
 
 
 def test_the_confirmation_task_sends_nothing_for_a_cancelled_assignment(organisation):
