@@ -312,7 +312,9 @@ def shift_data(shift) -> ShiftData:
 def candidates_for_shift_one_query(
     shift, *, exclude_invited: bool = False, now=None
 ) -> list[CandidateData]:
-    """The eligible reservists of ``shift`` as plain data: one query.
+    """The eligible reservists of ``shift`` as plain data: one query. ``exclude_invited``
+    leaves out whoever was asked for the shift, except those whose invitation was
+    withdrawn when it filled: a place that opens again (more places) may be theirs.
 
     For many shifts use ``candidates_for_shifts`` (a handful of queries for a whole
     request instead of one ~30 ms query per shift); a test compares the two on a
@@ -321,7 +323,10 @@ def candidates_for_shift_one_query(
 
     qs = eligible_reservists(shift, now=now)
     if exclude_invited:
-        qs = qs.filter(~Exists(Invitation.objects.filter(shift=shift, reservist=OuterRef("pk"))))
+        asked = Invitation.objects.filter(shift=shift, reservist=OuterRef("pk")).exclude(
+            status=Invitation.Status.WITHDRAWN
+        )
+        qs = qs.filter(~Exists(asked))
     return list(candidate_data(qs))
 
 
@@ -574,9 +579,10 @@ def candidates_for_shifts(
     result: dict[int, list[CandidateData]] = {s.pk: [] for s in shifts}
     invited: dict[int, set[int]] = defaultdict(set)
     if exclude_invited and shifts:
-        for shift_id, pk in Invitation.objects.filter(shift__in=[s.pk for s in shifts]).values_list(
-            "shift_id", "reservist_id"
-        ):
+        asked = Invitation.objects.filter(shift__in=[s.pk for s in shifts]).exclude(
+            status=Invitation.Status.WITHDRAWN
+        )
+        for shift_id, pk in asked.values_list("shift_id", "reservist_id"):
             invited[shift_id].add(pk)
     by_request = defaultdict(list)
     for s in shifts:

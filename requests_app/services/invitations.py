@@ -3,7 +3,9 @@ leave too few open invitations, until the shift is full or starts.
 
 Idempotent: a shift is locked while a wave is computed, the ranking skips anyone
 already invited to the shift, and (shift, reservist) is unique in the database —
-so a retried job never invites anyone twice.
+so a retried job never invites anyone twice. An invitation withdrawn because the shift
+filled is not an answer: when places open again (more places), its reservist may be
+asked again, on the same row.
 """
 
 from datetime import timedelta
@@ -54,6 +56,24 @@ def send_wave(shift, *, now=None) -> list[Invitation]:
         return []
     wave = (Invitation.objects.filter(shift=shift).aggregate(m=Max("wave"))["m"] or 0) + 1
     expires_at = min(now + timedelta(hours=invitation_hours()), shift.start)
+    # Those whose invitation was withdrawn when the shift filled are asked again (their
+    # row, answered anew); the others get a new invitation.
+    withdrawn = {
+        inv.reservist_id: inv
+        for inv in Invitation.objects.filter(
+            shift=shift,
+            status=Invitation.Status.WITHDRAWN,
+            reservist_id__in=[r.candidate.reservist_id for r in ranked],
+        )
+    }
+    again = []
+    for r in ranked:
+        invitation = withdrawn.get(r.candidate.reservist_id)
+        if invitation is not None:
+            invitation.status, invitation.answered_at = Invitation.Status.PENDING, None
+            invitation.wave, invitation.rank, invitation.expires_at = wave, r.position, expires_at
+            again.append(invitation)
+    Invitation.objects.bulk_update(again, ["status", "answered_at", "wave", "rank", "expires_at"])
     Invitation.objects.bulk_create(
         [
             Invitation(
@@ -64,6 +84,7 @@ def send_wave(shift, *, now=None) -> list[Invitation]:
                 expires_at=expires_at,
             )
             for r in ranked
+            if r.candidate.reservist_id not in withdrawn
         ],
         ignore_conflicts=True,
     )
@@ -72,7 +93,9 @@ def send_wave(shift, *, now=None) -> list[Invitation]:
         .select_related("reservist__user")
         .order_by("rank")
     )
-    log_action(shift, "invitations.sent", None, wave=wave, count=len(created))
+    log_action(
+        shift, "invitations.sent", None, wave=wave, count=len(created), asked_again=len(again)
+    )
     for invitation in created:
         r = invitation.reservist
         notify.email_later(

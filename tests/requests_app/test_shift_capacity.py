@@ -75,6 +75,53 @@ def test_raising_sends_a_new_invitation_wave_after_commit(
     assert shift.request.status == "approved", "a filled request with an open place reopens"
 
 
+def test_raising_asks_again_those_withdrawn_when_the_shift_filled(
+    organisation, care_org_user, django_capture_on_commit_callbacks
+):
+    """They had said nothing yet when the last place went: when places open again they
+    are the first to ask (same ranking), on their own invitation, and may accept."""
+    shift = _shift(organisation, count=1)
+    first, second, third = make_candidate(), make_candidate(), make_candidate()
+    invitations = {p.pk: invite(shift, p) for p in (first, second, third)}
+    accept_invitation(invitations[first.pk], actor=first.user)  # fills the shift
+    assert set(
+        Invitation.objects.filter(shift=shift, status="withdrawn").values_list(
+            "reservist_id", flat=True
+        )
+    ) == {second.pk, third.pk}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_shift_capacity(shift, 3, by=care_org_user, reason="Meer handen nodig")
+
+    again = Invitation.objects.filter(shift=shift, reservist__in=[second, third])
+    assert sorted(again.values_list("status", flat=True)) == ["pending", "pending"]
+    assert {inv.pk for inv in again} == {invitations[second.pk].pk, invitations[third.pk].pk}
+    assert all(inv.wave == 2 and inv.answered_at is None for inv in again)
+    assert all(inv.expires_at > timezone.now() for inv in again)
+    entry = AuditEntry.objects.get(action="invitations.sent", object_id=str(shift.pk))
+    assert entry.data["asked_again"] == 2
+    accept_invitation(invitations[second.pk], actor=second.user)
+    assert shift.assignments.filter(status="confirmed").count() == 2
+
+
+def test_a_declined_invitation_is_not_asked_again(
+    organisation, care_org_user, django_capture_on_commit_callbacks
+):
+    from requests_app.services import decline_invitation
+
+    shift = _shift(organisation, count=1)
+    first, no = make_candidate(), make_candidate()
+    booked, declined = invite(shift, first), invite(shift, no)
+    decline_invitation(declined, actor=no.user)
+    accept_invitation(booked, actor=first.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_shift_capacity(shift, 2, by=care_org_user, reason="")
+
+    declined.refresh_from_db()
+    assert declined.status == "declined"
+
+
 def test_raising_a_request_not_yet_approved_sends_no_wave(organisation, care_org_user):
     shift = _shift(organisation, count=1, status="submitted")
     change_shift_capacity(shift, 4, by=care_org_user, reason="")
