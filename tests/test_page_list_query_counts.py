@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from escalation.models import CrisisAvailabilityCall, CrisisResponse
+from escalation.models import CrisisAvailabilityCall, CrisisResponse, LadderStep
 from regions.models import (
     Candidate,
     CandidateStatusChange,
@@ -26,7 +26,7 @@ from registry.models import (
     ReservistNote,
     ReservistStatusChange,
 )
-from requests_app.models import CareOrganisation, Shift
+from requests_app.models import CareOrganisation, LadderAttestation, Shift
 from tests import bulk
 from tests.factories import CareOrganisationFactory, ReservistFactory
 from tests.querycount import ListCase, browser_as, marker_count, measure_list
@@ -142,6 +142,30 @@ def _a_draft(ctx):
 def _draft_shifts(ctx, n):
     bulk.shifts(ctx.request_, n, first_day=ctx.days)
     ctx.days += n
+
+
+def _a_draft_without_ladder(ctx):
+    LadderStep.objects.update(active=False)  # the form has a row per active step
+    org = ctx.fixture.getfixturevalue("organisation")
+    ctx.request_ = bulk.requests(org, 1, status="draft", shifts=0)[0]
+
+
+def _ladder_steps(ctx, n):
+    """``n`` steps more in the ladder form; the draft attests every other one already."""
+    steps = LadderStep.objects.bulk_create(
+        [
+            LadderStep(code=f"trede-{i}", order=100 + i, name="Testtrede")
+            for i in (bulk.serial() for _ in range(n))
+        ]
+    )
+    LadderAttestation.objects.bulk_create(
+        [
+            LadderAttestation(
+                request=ctx.request_, step=s, taken_on=timezone.localdate(), evidence="Gedaan"
+            )
+            for s in steps[::2]
+        ]
+    )
 
 
 def _a_shift(ctx):
@@ -497,6 +521,15 @@ CASES = [
         links(r'name="remove" value="\d+"'),
         setup=_a_draft,
         route="requests_app:request_shifts",
+    ),
+    ListCase(
+        "request-draft-ladder",
+        "care_org_user",
+        lambda ctx: f"/requests/{ctx.request_.pk}/edit/ladder/",
+        _ladder_steps,
+        links(r'id="step-trede-\d+"'),
+        setup=_a_draft_without_ladder,
+        route="requests_app:request_ladder",
     ),
     ListCase(
         "request-draft-review",
