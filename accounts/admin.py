@@ -33,6 +33,9 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "action", "content_type", "object_id", "actor", "reason"]
+    # The actor may be empty, and the admin's own select_related() follows only the
+    # foreign keys that may not: name both, or the list loads each actor by itself.
+    list_select_related = ["content_type", "actor"]
     list_filter = ["action", "content_type"]
     search_fields = ["object_id", "reason", "actor__email"]
     date_hierarchy = "at"
@@ -61,5 +64,6 @@ class AccessLogAdmin(AuditEntryAdmin):
         "status_code",
         "ip",
     ]
+    list_select_related = ["user"]  # may be empty: not followed by the admin's default
     list_filter = ["action", "subject_type", "status_code"]
     search_fields = ["subject_id", "user__email", "detail", "path"]

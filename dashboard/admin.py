@@ -8,6 +8,7 @@ class PoolSnapshotAdmin(admin.ModelAdmin):
     """Read-only: the snapshots are written by the "dashboard refresh" task."""
 
     list_display = ["week", "region", "active", "deployable", "expiring_30d", "readiness_24h"]
+    list_select_related = ["region"]  # may be empty (reservists without a home region)
     list_filter = ["region"]
     date_hierarchy = "week"
 

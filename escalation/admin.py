@@ -7,6 +7,7 @@ audit log itself is read-only.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.html import format_html, format_html_join
@@ -53,6 +54,19 @@ def _history_table(obj):
     )
 
 
+def changelist_prefetching(*lookups):
+    """A change list that prefetches ``lookups`` for its rows (one query each, not one per
+    row). Only the list: a change form reads the related rows after saving its inlines,
+    which a prefetched copy would not show."""
+
+    class PrefetchingChangeList(ChangeList):
+        def get_queryset(self, request, exclude_parameters=None):
+            qs = super().get_queryset(request, exclude_parameters)
+            return qs.prefetch_related(*lookups)
+
+    return PrefetchingChangeList
+
+
 # --- the ladder ---------------------------------------------------------------------------
 
 
@@ -96,10 +110,14 @@ class PriorityCategoryInline(admin.TabularInline):
 @admin.register(PriorityFramework)
 class PriorityFrameworkAdmin(admin.ModelAdmin):
     list_display = ["name", "effective_from", "ranks", "created_by", "created_at"]
+    list_select_related = ["created_by"]  # may be empty
     date_hierarchy = "effective_from"
     inlines = [PriorityCategoryInline]
     readonly_fields = ["created_by", "created_at", "change_log"]
     fields = ["name", "effective_from", "note", "created_by", "created_at", "change_log"]
+
+    def get_changelist(self, request, **kwargs):
+        return changelist_prefetching("categories")  # for ``ranks``
 
     @admin.display(description=_("ranks"))
     def ranks(self, obj):
@@ -194,6 +212,9 @@ class CrisisAdmin(admin.ModelAdmin):
     @admin.display(description=_("change log"))
     def change_log(self, obj):
         return _history_table(obj)
+
+    def get_changelist(self, request, **kwargs):
+        return changelist_prefetching("regions")  # for ``scope``
 
     def has_add_permission(self, request):
         return False

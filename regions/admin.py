@@ -32,6 +32,7 @@ class VettingCheckAdmin(ScopedAdmin):
     """Read-only: checks are recorded on the reservist page (through the service)."""
 
     list_display = ["reservist", "kind", "outcome", "checked_by", "checked_at"]
+    list_select_related = ["reservist", "checked_by"]  # checked_by may be empty
     list_filter = ["kind", "outcome"]
     search_fields = ["reservist__last_name", "note"]
 

@@ -48,6 +48,7 @@ class SessionSignupInline(admin.TabularInline):
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(admin.ModelAdmin):
     list_display = ["course", "region", "starts_at", "place", "capacity", "cancelled"]
+    list_select_related = ["course", "region"]  # region may be empty (a national session)
     list_filter = ["course", "region", "cancelled"]
     inlines = [SessionSignupInline]
 
