@@ -755,18 +755,6 @@ CASES = [
 ]
 
 
-# Lists known to grow with their rows, in code this branch may not change: reported.
-KNOWN_N_PLUS_1 = {
-    "my-data": pytest.mark.xfail(
-        strict=True,
-        reason="registry.services.export_data reads the related object of every foreign "
-        "key of every row (_row: str(getattr(obj, field.name))): 3 queries per booking",
-    ),
-}
-
-
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, id=c.id, marks=KNOWN_N_PLUS_1.get(c.id, ())) for c in CASES]
-)
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
 def test_page_list_takes_the_same_queries_for_1_and_100_rows(case, request):
     measure_list(case, request, browser_as)
