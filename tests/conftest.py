@@ -20,6 +20,29 @@ Role = Membership.Role
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_reference_data", verbosity=0, stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions():
+    """Before pytest-django drops the test database: end the sessions that the suite's
+    subprocesses (Celery workers, the benchmark-like thread tests) may still be closing,
+    so that DROP DATABASE does not fail with "being accessed by other users". What they
+    were is printed, to find the test that leaves one open."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 120), "
+            "pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        left_open = cursor.fetchall()
+    for pid, application, state, query, _ended in left_open:
+        print(f"\ntest database: ended session {pid} ({application!r}, {state}): {query}")
 
 
 @pytest.fixture(scope="session", autouse=True)
