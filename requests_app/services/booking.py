@@ -135,9 +135,9 @@ _STATE = (
     "FROM requests_app_shift s JOIN requests_app_deploymentrequest r ON r.id = s.request_id "
     "WHERE s.id = %s"
 )
-# The reservist's live bookings that end after the cut-off (a week and a day before now:
-# a shift bookable now starts after it, so this holds every booking near the shift and
-# in its week), by start. Read under the reservist's lock, before the shift's: it needs
+# The reservist's live bookings that end after the cut-off (a week and a day before now,
+# or the rest time and a day: a shift bookable now starts after now, so this holds every
+# booking near the shift and in its week), by start. Read under the reservist's lock, before the shift's: it needs
 # nothing of the shift, so it does not lengthen the time the shift is locked.
 _FIT = (
     'SELECT shift_id, start, "end" FROM requests_app_assignment '
@@ -181,7 +181,9 @@ def _lock_and_read(reservist_id: int, shift_id: int, invitation_id: int | None, 
             if db.vendor == "postgresql":
                 timeout.execute(_SET_LOCK_TIMEOUT, _lock_timeout_param())
             reservist.execute(fastsql.locking(_LOCK_RESERVIST), [reservist_id])
-            cut_off = now - timedelta(days=8)
+            # A bookable shift starts after now: its week begins less than 7 days and its
+            # rest time less than rest_hours() before now (a day more for summer time).
+            cut_off = now - max(timedelta(days=7), timedelta(hours=rest_hours())) - timedelta(1)
             fit.execute(_FIT, [reservist_id, *LIVE, db.ops.adapt_datetimefield_value(cut_off)])
             shift_row.execute(fastsql.locking(_LOCK_SHIFT), [shift_id])
             if invitation_id is not None:
