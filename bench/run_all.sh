@@ -15,8 +15,11 @@ $PY manage.py load_reference_data >/dev/null
 time $PY manage.py seed_bench --reservists "$N" --shifts "$M" --flush --seed 42
 $PY manage.py load_demo >/dev/null
 BROKER=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/7}
-for step in "bench/search.py" "bench/matching.py" "bench/dashboard.py" "bench/booking.py 4" \
-            "bench/booking.py 8 threads" "bench/approval.py" "bench/load.py 30 16"; do
+# This machine's pure-Python speed, to compare figures from different machines.
+$PY -c 'import sys; sys.path.insert(0, "bench"); import _common; print(f"calibration: {_common.calibration_ms():.0f} ms (2M additions, best of 5)")'
+for step in "bench/search.py" "bench/matching.py" "bench/dashboard.py" "bench/booking.py 1 cpu" \
+            "bench/booking.py 2" "bench/booking.py 4" "bench/booking.py 4 threads" \
+            "bench/approval.py" "bench/load.py 30 16"; do
   echo "== $step   ($(uptime | sed 's/.*load average/load average/'))"
   # shellcheck disable=SC2086  # the step is a script and its arguments
   CELERY_BROKER_URL=$BROKER $PY $step
