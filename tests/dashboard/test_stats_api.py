@@ -170,3 +170,44 @@ def test_schema_documents_the_stats_endpoints():
     assert {"group_by", "page"} <= params
     ok = paths["/stats/shifts/"]["get"]["responses"]["200"]["content"]["application/json"]
     assert "Paginated" in ok["schema"]["$ref"]
+
+
+@pytest.mark.parametrize("group_by", ["region", "ring", "readiness", "profile"])
+def test_pool_counts_match_each_reservist(api_as, national_coordinator, picture, group_by):
+    """Every group's active / deployable / within-24h figures equal a count over the
+    reservists one by one (deployability is a grouping column in the SQL)."""
+    from registry.models import Profile
+
+    everyone = [*picture.vr09, *picture.vr13, picture.applied]
+    picture.vr13[1].profiles.add(Profile.objects.get(code="verzorgende"))  # deployable in 1 week
+    for r in everyone:
+        r.refresh_from_db()
+
+    def keys(r):
+        if group_by == "region":
+            return [r.home_region.code]
+        if group_by == "ring":
+            return [str(r.ring)]
+        if group_by == "readiness":
+            return [r.readiness]
+        return [p.code for p in r.profiles.all()]
+
+    expected: dict = {}
+    for r in everyone:
+        deployable = is_deployable(r)
+        for key in keys(r):
+            counts = expected.setdefault(key, {"active": 0, "deployable": 0, "readiness_24h": 0})
+            counts["active"] += r.status == "active"
+            counts["deployable"] += deployable
+            counts["readiness_24h"] += deployable and r.readiness == "24h"
+    # The picture tells the counts apart: deployable but not within 24 hours exists.
+    assert any(c["deployable"] > c["readiness_24h"] for c in expected.values())
+    assert any(c["readiness_24h"] for c in expected.values())
+
+    found = rows(api_as(national_coordinator).get(POOL, {"group_by": group_by}))
+    for key, counts in expected.items():
+        assert figures(found[str(key)], "active", "deployable", "readiness_24h") == (
+            counts["active"],
+            counts["deployable"],
+            counts["readiness_24h"],
+        ), key
