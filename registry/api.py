@@ -2,8 +2,10 @@
 
 from datetime import date
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -255,32 +257,51 @@ def reservist_queryset(user):
     )
 
 
-def reservist_list_rows(user, ids):
+def reservist_list_rows(user, ids, deployable_today: bool = True):
     """The register list's rows for ``ids``, in that order, for ``ReservistListSerializer``:
-    the reservists with user, regions and profession in one query, and the codes of their
-    regions and profiles as plain lists (``region_codes``, ``profile_codes``) from one
-    query per relation, without the model instances and bookkeeping of a prefetch."""
-    by_id = {
-        r.pk: r
-        for r in Reservist.objects.visible_to(user)
+    the reservists with user, regions and profession, the codes of their regions and
+    profiles as plain lists (``region_codes``, ``profile_codes``) and, with
+    ``deployable_today``, whether each is deployable today (``deployable_today``).
+
+    On PostgreSQL that is one query (array subqueries for the codes); elsewhere one more
+    query per relation. No model instances or bookkeeping of a prefetch either way."""
+    rows = (
+        Reservist.objects.visible_to(user)
         .select_related("user", "home_region", "municipality", "profession")
         .filter(pk__in=ids)
         .order_by()
-    }
-    for reservist in by_id.values():
-        reservist.region_codes, reservist.profile_codes = [], []
-    for reservist_id, code in (
-        Reservist.regions.through.objects.filter(reservist_id__in=by_id)
-        .order_by("region__code")
-        .values_list("reservist_id", "region__code")
-    ):
-        by_id[reservist_id].region_codes.append(code)
-    for reservist_id, code in (
-        Reservist.profiles.through.objects.filter(reservist_id__in=by_id)
-        .order_by("profile__order", "profile__code")
-        .values_list("reservist_id", "profile__code")
-    ):
-        by_id[reservist_id].profile_codes.append(code)
+    )
+    if deployable_today:
+        deployable_ids = deployable(Reservist.objects.filter(pk__in=ids), timezone.localdate())
+        rows = rows.annotate(
+            deployable_today=ExpressionWrapper(
+                Q(pk__in=deployable_ids.values("pk")), output_field=BooleanField()
+            )
+        )
+    regions = Reservist.regions.through.objects.order_by("region__code")
+    profiles = Reservist.profiles.through.objects.order_by("profile__order", "profile__code")
+    in_one_query = connection.vendor == "postgresql"
+    if in_one_query:
+        rows = rows.annotate(
+            region_codes=ArraySubquery(
+                regions.filter(reservist_id=OuterRef("pk")).values("region__code")
+            ),
+            profile_codes=ArraySubquery(
+                profiles.filter(reservist_id=OuterRef("pk")).values("profile__code")
+            ),
+        )
+    by_id = {r.pk: r for r in rows}
+    if not in_one_query:
+        for reservist in by_id.values():
+            reservist.region_codes, reservist.profile_codes = [], []
+        for reservist_id, code in regions.filter(reservist_id__in=by_id).values_list(
+            "reservist_id", "region__code"
+        ):
+            by_id[reservist_id].region_codes.append(code)
+        for reservist_id, code in profiles.filter(reservist_id__in=by_id).values_list(
+            "reservist_id", "profile__code"
+        ):
+            by_id[reservist_id].profile_codes.append(code)
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -463,20 +484,16 @@ class ReservistViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         ids = page if page is not None else list(queryset.values_list("pk", flat=True))
-        rows = reservist_list_rows(request.user, ids)
-        ids = [r.pk for r in rows]
-        # ``deployable`` answers for ?deployable_on= when given, else for today: one query.
-        # With ?deployable_on= the filter kept only the reservists deployable on that day
-        # (for the profile asked, which only adds requirements), so no query is needed.
+        # ``deployable`` answers for ?deployable_on= when given, else for today (a column
+        # of the rows' query). With ?deployable_on= the filter kept only the reservists
+        # deployable on that day (for the profile asked, which only adds requirements).
         on = self._deployable_on()
+        rows = reservist_list_rows(request.user, ids, deployable_today=on is None)
+        ids = [r.pk for r in rows]
         if on is not None:
             self._deployable_ids = set(ids)
         else:
-            self._deployable_ids = set(
-                deployable(Reservist.objects.filter(pk__in=ids), timezone.localdate()).values_list(
-                    "pk", flat=True
-                )
-            )
+            self._deployable_ids = {r.pk for r in rows if r.deployable_today}
         log_list(request, request.user, Reservist, ids, detail="api: register list")
         serializer = self.get_serializer(rows, many=True)
         if page is not None:
