@@ -302,7 +302,22 @@ class Reservist(models.Model):
         verbose_name_plural = _("reservists")
         ordering = ["last_name", "first_name", "id"]
         indexes = [
-            models.Index(fields=["home_region", "status", "ring"]),
+            # The register search and matching filter on these three and read the rest
+            # (deployability, order by name): an index-only scan, no heap page per row.
+            models.Index(
+                fields=["home_region", "status", "ring"],
+                include=[
+                    "id",
+                    "user",
+                    "profession",
+                    "big_valid_until",
+                    "big_number",
+                    "readiness",
+                    "last_name",
+                    "first_name",
+                ],
+                name="reservist_search_idx",
+            ),
             models.Index(fields=["status", "ring"]),
             models.Index(fields=["last_name", "first_name"]),
         ]

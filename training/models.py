@@ -109,7 +109,14 @@ class TrainingRecord(models.Model):
         verbose_name = _("training record")
         verbose_name_plural = _("training records")
         ordering = ["-completed_on"]
-        indexes = [models.Index(fields=["reservist", "course", "expires_on"])]
+        # "Trained on a date" probes (reservist, course) and reads both dates: index only.
+        indexes = [
+            models.Index(
+                fields=["reservist", "course", "expires_on"],
+                include=["completed_on"],
+                name="trainingrecord_valid_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.reservist} – {self.course} ({self.completed_on})"
