@@ -25,6 +25,8 @@ def setup():
     django.setup()
     from django.db import connection
 
+    import nzr.wsgi  # noqa: F401  # as a server worker starts (it freezes the loaded objects)
+
     if connection.vendor != "postgresql" or not connection.settings_dict["NAME"].startswith(
         "nzr_bench"
     ):
