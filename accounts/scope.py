@@ -76,10 +76,19 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     rows = list(
-        Membership.objects.valid_on()
-        .filter(user_id=user.pk)
-        .values_list("role", "region_id", "organisation_id", "party")
+        Membership.objects.valid_on().filter(user_id=user.pk).values_list(*MEMBERSHIP_FIELDS)
     )
+    return remember_scope(user, rows)
+
+
+# What a scope is made of: per membership valid today, these fields in this order.
+MEMBERSHIP_FIELDS = ("role", "region_id", "organisation_id", "party")
+
+
+def remember_scope(user, rows) -> Scope:
+    """The scope of ``user`` from their memberships valid today (rows of
+    ``MEMBERSHIP_FIELDS``), cached on the user object. ``scope_of`` reads the rows
+    itself; the API's token authentication reads them with the token."""
     scope = Scope(
         user_id=user.pk,
         roles=frozenset(r[0] for r in rows),
@@ -109,13 +118,18 @@ def has_mfa(user) -> bool:
     """True once the user enrolled a second factor (TOTP or a security key)."""
     cached = getattr(user, "_nzr_has_mfa", None)
     if cached is None:
-        from allauth.mfa.models import Authenticator
-
-        cached = Authenticator.objects.filter(
-            user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-        ).exists()
+        cached = second_factors().filter(user_id=user.pk).exists()
         user._nzr_has_mfa = cached
     return cached
+
+
+def second_factors():
+    """The authenticators that count as a second factor (TOTP, security keys)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    )
 
 
 def mfa_missing(user) -> bool:
