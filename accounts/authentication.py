@@ -6,8 +6,12 @@ from django.db.models.functions import JSONObject
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from accounts.models import Membership
-from accounts.scope import MEMBERSHIP_FIELDS, remember_scope, second_factors
+from accounts.scope import (
+    MEMBERSHIP_FIELDS,
+    remember_scope,
+    scope_memberships,
+    second_factors,
+)
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
@@ -29,10 +33,8 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if with_scope:
             from django.contrib.postgres.expressions import ArraySubquery
 
-            memberships = (
-                Membership.objects.valid_on()
-                .filter(user_id=OuterRef("user_id"))
-                .values(row=JSONObject(**{name: name for name in MEMBERSHIP_FIELDS}))
+            memberships = scope_memberships(OuterRef("user_id")).values(
+                row=JSONObject(**{name: name for name in MEMBERSHIP_FIELDS})
             )
             tokens = tokens.annotate(nzr_memberships=ArraySubquery(memberships))
         try:

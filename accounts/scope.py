@@ -75,14 +75,18 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_nzr_scope", None)
     if cached is not None:
         return cached
-    rows = list(
-        Membership.objects.valid_on().filter(user_id=user.pk).values_list(*MEMBERSHIP_FIELDS)
-    )
+    rows = list(scope_memberships(user.pk).values_list(*MEMBERSHIP_FIELDS))
     return remember_scope(user, rows)
 
 
 # What a scope is made of: per membership valid today, these fields in this order.
 MEMBERSHIP_FIELDS = ("role", "region_id", "organisation_id", "party")
+
+
+def scope_memberships(user_id):
+    """The memberships a scope is made of: those of ``user_id`` (a pk, or an ``OuterRef``
+    in a subquery) valid today."""
+    return Membership.objects.valid_on().filter(user_id=user_id)
 
 
 def remember_scope(user, rows) -> Scope:
