@@ -83,10 +83,10 @@ def scope_of(user) -> Scope:
 MEMBERSHIP_FIELDS = ("role", "region_id", "organisation_id", "party")
 
 
-def scope_memberships(user_id):
+def scope_memberships(user_id, day=None):
     """The memberships a scope is made of: those of ``user_id`` (a pk, or an ``OuterRef``
-    in a subquery) valid today."""
-    return Membership.objects.valid_on().filter(user_id=user_id)
+    in a subquery) valid on ``day`` (today)."""
+    return Membership.objects.valid_on(day).filter(user_id=user_id)
 
 
 def remember_scope(user, rows) -> Scope:

@@ -11,7 +11,12 @@ class RegionsConfig(AppConfig):
         from registry.deployability import Checker, register_checker
 
         register_checker(
-            Checker("vetting", vetting.deployability_check, vetting.deployability_filter)
+            Checker(
+                "vetting",
+                vetting.deployability_check,
+                vetting.deployability_condition,
+                key=vetting.required_kinds,
+            )
         )
         try:
             from registry import services as registry_services

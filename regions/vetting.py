@@ -4,8 +4,6 @@ Used by the activation guard (registry.services.ACTIVATION_GUARDS) and by the
 "vetting" deployability checker, both registered in ``RegionsConfig.ready()``.
 """
 
-from functools import lru_cache
-
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -89,7 +87,13 @@ def deployability_check(reservist, on, profile) -> list[str]:
     ]
 
 
-def deployability_filter(queryset, on, profile):
+def required_kinds() -> tuple[str, ...]:
+    """The vetting checks every reservist needs (a setting; "big" is added per reservist)."""
+    always = getattr(settings, "NZR_REQUIRED_VETTING_CHECKS", ALWAYS)
+    return tuple(c for c in Check.values if c in always)
+
+
+def deployability_condition(on, profile):
     """The database face of ``deployability_check``: one NOT EXISTS anti-join.
 
     A reservist is blocked when a vetting check of a required kind failed and no
@@ -97,15 +101,17 @@ def deployability_filter(queryset, on, profile):
     ``checked_at`` are broken by id, as in ``latest_checks``). "big" is required
     when configured, or for ring 1 and BIG-registered professions.
     """
-    always = getattr(settings, "NZR_REQUIRED_VETTING_CHECKS", ALWAYS)
-    kinds = tuple(c for c in Check.values if c in always)
-    return queryset.filter(~Exists(_failed_latest(kinds)))
+    return Q(~Exists(_failed_latest(required_kinds())))
 
 
-@lru_cache(maxsize=64)
+def deployability_filter(queryset, on, profile):
+    return queryset.filter(deployability_condition(on, profile))
+
+
 def _failed_latest(kinds):
     """The outer reservist's failed latest checks of the required kinds, as a subquery.
-    Its SQL depends on ``kinds`` only, so it is built once per process, not per search."""
+    Built fresh each time (a queryset with outer references must not be shared); its SQL
+    depends on ``kinds`` only and ``deployable()`` compiles it once (``nzr.precompiled``)."""
     required = Q(kind__in=kinds) if kinds else Q(pk__in=[])
     if "big" not in kinds:
         required |= Q(kind=Check.BIG) & (

@@ -3,9 +3,10 @@
 from datetime import date
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import CharField, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,8 +27,9 @@ from accounts.audit import log_list, log_read
 from accounts.models import AccessLog
 from accounts.permissions import IsCoordinator
 from nzr.api_fields import SlugRelatedField, within_service_years
+from nzr.precompiled import Precompiled
 from registry import services
-from registry.deployability import deployable, reasons_not_deployable
+from registry.deployability import deployable_condition, reasons_not_deployable
 from registry.filters import ReservistFilter
 from registry.models import (
     Availability,
@@ -257,14 +259,31 @@ def reservist_queryset(user):
     )
 
 
+def _region_codes():
+    return ArraySubquery(
+        Reservist.regions.through.objects.filter(reservist_id=OuterRef("pk"))
+        .order_by("region__code")
+        .values("region__code")
+    )
+
+
+def _profile_codes():
+    return ArraySubquery(
+        Reservist.profiles.through.objects.filter(reservist_id=OuterRef("pk"))
+        .order_by("profile__order", "profile__code")
+        .values("profile__code")
+    )
+
+
 def reservist_list_rows(user, ids, deployable_today: bool = True):
     """The register list's rows for ``ids``, in that order, for ``ReservistListSerializer``:
     the reservists with user, regions and profession, the codes of their regions and
     profiles as plain lists (``region_codes``, ``profile_codes``) and, with
     ``deployable_today``, whether each is deployable today (``deployable_today``).
 
-    On PostgreSQL that is one query (array subqueries for the codes); elsewhere one more
-    query per relation. No model instances or bookkeeping of a prefetch either way."""
+    On PostgreSQL that is one query (array subqueries for the codes, compiled once per
+    process like the deployability condition); elsewhere one more query per relation.
+    No model instances or bookkeeping of a prefetch either way."""
     rows = (
         Reservist.objects.visible_to(user)
         .select_related("user", "home_region", "municipality", "profession")
@@ -272,32 +291,24 @@ def reservist_list_rows(user, ids, deployable_today: bool = True):
         .order_by()
     )
     if deployable_today:
-        deployable_ids = deployable(Reservist.objects.filter(pk__in=ids), timezone.localdate())
-        rows = rows.annotate(
-            deployable_today=ExpressionWrapper(
-                Q(pk__in=deployable_ids.values("pk")), output_field=BooleanField()
-            )
-        )
-    regions = Reservist.regions.through.objects.order_by("region__code")
-    profiles = Reservist.profiles.through.objects.order_by("profile__order", "profile__code")
+        rows = rows.annotate(deployable_today=deployable_condition(timezone.localdate()))
     in_one_query = connection.vendor == "postgresql"
     if in_one_query:
+        codes = ArrayField(CharField())
         rows = rows.annotate(
-            region_codes=ArraySubquery(
-                regions.filter(reservist_id=OuterRef("pk")).values("region__code")
-            ),
-            profile_codes=ArraySubquery(
-                profiles.filter(reservist_id=OuterRef("pk")).values("profile__code")
-            ),
+            region_codes=Precompiled("region_codes", _region_codes, output_field=codes),
+            profile_codes=Precompiled("profile_codes", _profile_codes, output_field=codes),
         )
     by_id = {r.pk: r for r in rows}
     if not in_one_query:
         for reservist in by_id.values():
             reservist.region_codes, reservist.profile_codes = [], []
+        regions = Reservist.regions.through.objects.order_by("region__code")
         for reservist_id, code in regions.filter(reservist_id__in=by_id).values_list(
             "reservist_id", "region__code"
         ):
             by_id[reservist_id].region_codes.append(code)
+        profiles = Reservist.profiles.through.objects.order_by("profile__order", "profile__code")
         for reservist_id, code in profiles.filter(reservist_id__in=by_id).values_list(
             "reservist_id", "profile__code"
         ):

@@ -7,24 +7,37 @@ in ``AppConfig.ready()`` with ``register_checker`` — the higher app calls down
 Each checker has two faces over the same rule:
 - ``check(reservist, on, profile) -> list[str]``: reasons why not, for one reservist
   (shown to the reservist, the coordinator, and in ``deployable_reasons``);
-- ``filter(queryset, on, profile) -> queryset``: the same rule as a database filter,
-  for the register search and matching over 100,000 reservists.
+- ``condition(on, profile) -> Q``: the same rule as a database condition over the
+  reservist's own columns (subqueries for anything else, no joins), for the register
+  search and matching over 100,000 reservists.
+
+``deployable()`` applies all conditions as one ``Precompiled`` condition: its SQL is
+built once per process for each date and profile (and whatever a checker's ``key``
+adds, e.g. a setting), not on every search.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import BooleanField, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from nzr.precompiled import Precompiled
 
 
 @dataclass(frozen=True)
 class Checker:
     name: str
     check: Callable  # (reservist, on: date, profile | None) -> list[str]
-    filter: Callable  # (queryset, on: date, profile | None) -> queryset
+    condition: Callable  # (on: date, profile | None) -> Q over Reservist's own columns
+    # What else the condition's SQL depends on (a setting, say), or None: part of the
+    # key under which the compiled SQL is kept.
+    key: Callable | None = None
+
+    def filter(self, queryset, on, profile):
+        return queryset.filter(self.condition(on, profile))
 
 
 _CHECKERS: dict[str, Checker] = {}
@@ -51,12 +64,27 @@ def is_deployable(reservist, on: date | None = None, profile=None) -> bool:
     return not reasons_not_deployable(reservist, on, profile)
 
 
+def deployable_condition(on: date | None = None, profile=None) -> Precompiled:
+    """Deployable on ``on`` (for ``profile``): a condition on a Reservist query (for
+    ``filter()``), or its yes/no as a column (for ``annotate()``)."""
+    on = on or timezone.localdate()
+    found = checkers()
+    key = (
+        "deployable",
+        on,
+        None if profile is None else (profile.pk, tuple(profile.rings or ())),
+        tuple((c.name, c.key() if c.key else None) for c in found),
+    )
+
+    def build():
+        return Q(*(checker.condition(on, profile) for checker in found))
+
+    return Precompiled(key, build, output_field=BooleanField())
+
+
 def deployable(queryset, on: date | None = None, profile=None):
     """Filter a Reservist queryset to those deployable on ``on`` (for ``profile``)."""
-    on = on or timezone.localdate()
-    for checker in checkers():
-        queryset = checker.filter(queryset, on, profile)
-    return queryset
+    return queryset.filter(deployable_condition(on, profile))
 
 
 # --- the register's own checkers -------------------------------------------------
@@ -70,8 +98,8 @@ def _status_check(reservist, on, profile):
     return []
 
 
-def _status_filter(qs, on, profile):
-    return qs.filter(status="active")
+def _status_condition(on, profile):
+    return Q(status="active")
 
 
 def _big_check(reservist, on, profile):
@@ -87,9 +115,13 @@ def _big_check(reservist, on, profile):
     return []
 
 
-def _big_filter(qs, on, profile):
-    needs_big = Q(ring=1) | Q(profession__big_registered=True)
-    return qs.filter(~needs_big | (Q(big_valid_until__gte=on) & ~Q(big_number="")))
+def _big_condition(on, profile):
+    from registry.models import Profession
+
+    # A subquery, not a join: the condition reads the reservist's own columns only.
+    big_professions = Profession.objects.filter(big_registered=True).values("pk")
+    needs_big = Q(ring=1) | Q(profession__in=big_professions)
+    return ~needs_big | (Q(big_valid_until__gte=on) & ~Q(big_number=""))
 
 
 def _profile_check(reservist, on, profile):
@@ -101,12 +133,12 @@ def _profile_check(reservist, on, profile):
     return reasons
 
 
-def _profile_filter(qs, on, profile):
+def _profile_condition(on, profile):
     if profile is None or not profile.rings:
-        return qs
-    return qs.filter(ring__in=profile.rings)
+        return Q()
+    return Q(ring__in=profile.rings)
 
 
-register_checker(Checker("status", _status_check, _status_filter))
-register_checker(Checker("big", _big_check, _big_filter))
-register_checker(Checker("profile_ring", _profile_check, _profile_filter))
+register_checker(Checker("status", _status_check, _status_condition))
+register_checker(Checker("big", _big_check, _big_condition))
+register_checker(Checker("profile_ring", _profile_check, _profile_condition))

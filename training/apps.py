@@ -10,4 +10,4 @@ class TrainingConfig(AppConfig):
         from registry.deployability import Checker, register_checker
         from training import deployability
 
-        register_checker(Checker("training", deployability.check, deployability.filter))
+        register_checker(Checker("training", deployability.check, deployability.condition))

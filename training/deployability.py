@@ -2,8 +2,6 @@
 ring and for the profile asked must be valid on the date (a record no longer
 counts from its expiry date on). Registered in ``TrainingConfig.ready()``."""
 
-from functools import lru_cache
-
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
@@ -54,22 +52,21 @@ def check(reservist, on, profile) -> list[str]:
     return reasons
 
 
-def filter(queryset, on, profile):  # noqa: A001 - the Checker's field name
+def condition(on, profile):
     """The database face of ``check``: one NOT EXISTS over the required courses.
 
     Deployable when no requirement applies (ring of the reservist without a
     profile; the profile asked, for any ring or the reservist's ring) whose active
     course has no record valid on ``on``.
     """
-    return queryset.filter(~Exists(_missing(on, profile.pk if profile is not None else None)))
+    return Q(~Exists(_missing(on, profile.pk if profile is not None else None)))
 
 
-@lru_cache(maxsize=1024)
 def _missing(on, profile_id):
     """The applicable requirements without a valid record, as a subquery over the outer
-    reservist. Its SQL depends on the arguments only (never on rows), so it is built once
-    per date and profile in a process: the register search and matching ask for the same
-    one again and again, and building it took as long as running it."""
+    reservist. Built fresh each time: a queryset with outer references must not be
+    shared, as resolving it in one query binds its lookups to that query's aliases.
+    (``deployable()`` compiles its SQL once per date and profile, ``nzr.precompiled``.)"""
     valid = TrainingRecord.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gt=on),
         reservist_id=OuterRef(OuterRef("pk")),
