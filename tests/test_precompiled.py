@@ -106,8 +106,9 @@ def test_deployable_as_filter_column_and_subquery_agree_with_the_check(db):
             if yes
         }
         by_subquery = set(
-            qs.filter(pk__in=deployable(Reservist.objects.all(), today, profile).values("pk"))
-            .values_list("pk", flat=True)
+            qs.filter(
+                pk__in=deployable(Reservist.objects.all(), today, profile).values("pk")
+            ).values_list("pk", flat=True)
         )
         assert by_filter == by_column == by_subquery == expected, profile
     assert failed.pk not in by_filter
