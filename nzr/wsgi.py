@@ -16,9 +16,7 @@ def _load_what_requests_load():
     from django.utils import translation
 
     get_resolver()._populate()
-    caches["default"].get_backend_timeout(None)
-    client = getattr(caches["default"], "client", None)  # django-redis: imports redis
-    getattr(client, "get_client", None)
+    getattr(caches["default"], "client", None)  # django-redis builds its client (and imports redis)
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Register")

@@ -259,19 +259,23 @@ def reservist_queryset(user):
     )
 
 
+def _regions_in_order():
+    return Reservist.regions.through.objects.order_by("region__code")
+
+
+def _profiles_in_order():
+    return Reservist.profiles.through.objects.order_by("profile__order", "profile__code")
+
+
 def _region_codes():
     return ArraySubquery(
-        Reservist.regions.through.objects.filter(reservist_id=OuterRef("pk"))
-        .order_by("region__code")
-        .values("region__code")
+        _regions_in_order().filter(reservist_id=OuterRef("pk")).values("region__code")
     )
 
 
 def _profile_codes():
     return ArraySubquery(
-        Reservist.profiles.through.objects.filter(reservist_id=OuterRef("pk"))
-        .order_by("profile__order", "profile__code")
-        .values("profile__code")
+        _profiles_in_order().filter(reservist_id=OuterRef("pk")).values("profile__code")
     )
 
 
@@ -303,14 +307,16 @@ def reservist_list_rows(user, ids, deployable_today: bool = True):
     if not in_one_query:
         for reservist in by_id.values():
             reservist.region_codes, reservist.profile_codes = [], []
-        regions = Reservist.regions.through.objects.order_by("region__code")
-        for reservist_id, code in regions.filter(reservist_id__in=by_id).values_list(
-            "reservist_id", "region__code"
+        for reservist_id, code in (
+            _regions_in_order()
+            .filter(reservist_id__in=by_id)
+            .values_list("reservist_id", "region__code")
         ):
             by_id[reservist_id].region_codes.append(code)
-        profiles = Reservist.profiles.through.objects.order_by("profile__order", "profile__code")
-        for reservist_id, code in profiles.filter(reservist_id__in=by_id).values_list(
-            "reservist_id", "profile__code"
+        for reservist_id, code in (
+            _profiles_in_order()
+            .filter(reservist_id__in=by_id)
+            .values_list("reservist_id", "profile__code")
         ):
             by_id[reservist_id].profile_codes.append(code)
     return [by_id[pk] for pk in ids if pk in by_id]
