@@ -36,8 +36,26 @@ class Checker:
     # key under which the compiled SQL is kept.
     key: Callable | None = None
 
+    def precompiled(self, on, profile) -> Precompiled:
+        """This checker's condition alone, its SQL compiled once per process for each
+        date and profile (matching applies the checkers one by one)."""
+        key = (
+            "checker",
+            self.name,
+            on,
+            _profile_key(profile),
+            self.key() if self.key else None,
+        )
+        return Precompiled(key, lambda: self.condition(on, profile), output_field=BooleanField())
+
     def filter(self, queryset, on, profile):
-        return queryset.filter(self.condition(on, profile))
+        return queryset.filter(self.precompiled(on, profile))
+
+
+def _profile_key(profile):
+    """What of a profile the conditions read: its id (requirements are looked up by id,
+    in SQL) and its rings (parameters of the SQL)."""
+    return None if profile is None else (profile.pk, tuple(profile.rings or ()))
 
 
 _CHECKERS: dict[str, Checker] = {}
@@ -72,7 +90,7 @@ def deployable_condition(on: date | None = None, profile=None) -> Precompiled:
     key = (
         "deployable",
         on,
-        None if profile is None else (profile.pk, tuple(profile.rings or ())),
+        _profile_key(profile),
         tuple((c.name, c.key() if c.key else None) for c in found),
     )
 

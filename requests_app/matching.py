@@ -436,11 +436,18 @@ def _split_checkers(profile, dates):
     return free, dated
 
 
+def _int_array(ids) -> str:
+    """PostgreSQL's text form of an integer array: "{1,2,3}"."""
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
+
+
 def _dated_queryset(ids, on, profile, dated):
-    # The ids as one array parameter: the statement repeats them for every date.
+    # The ids as one array parameter: the statement repeats them for every date. Given
+    # as the array's text, which the driver passes as it is: as a list, every id is
+    # adapted in Python (50 lists of 200 ids: 45 ms of the 500 of a 50-shift request).
     qs = Reservist.objects.filter(
         ExpressionWrapper(
-            RawSQL('"registry_reservist"."id" = ANY(%s)', (list(ids),)),
+            RawSQL('"registry_reservist"."id" = ANY(%s::int[])', (_int_array(ids),)),
             output_field=BooleanField(),
         )
     )

@@ -154,3 +154,46 @@ def test_dates_and_profile_rings_are_part_of_the_key(db):
     )
     assert deployable(qs, today).exists()
     assert not deployable(qs, today + timedelta(days=2)).exists()  # BIG expired by then
+
+
+def test_each_checker_alone_agrees_with_its_check_and_keys_its_date_and_setting(db):
+    """Matching applies the checkers one by one (``Checker.filter``), each compiled once
+    per date and profile: each must clear exactly whom its own ``check`` clears, on each
+    date, and a setting its key names must not be served from another setting's SQL."""
+    from registry.deployability import checkers
+
+    precompiled.clear()
+    today = timezone.localdate()
+    nurse = Profession.objects.get(code="verpleegkundige")
+    people = [
+        _trained(ReservistFactory(user=None, ring=3, profession=None), today),
+        ReservistFactory(user=None, ring=1, big_number="", big_valid_until=None),
+        ReservistFactory(
+            user=None, ring=3, profession=nurse, big_valid_until=today + timedelta(days=1)
+        ),
+        ReservistFactory(user=None, ring=3, status="paused"),
+    ]
+    failed = _trained(ReservistFactory(user=None, ring=3, profession=None), today)
+    VettingCheck.objects.create(reservist=failed, kind="big", outcome="fail")
+    people.append(failed)
+    qs = Reservist.objects.filter(pk__in=[p.pk for p in people])
+    profile = Profile.objects.filter(active=True).first()
+
+    def agree(checker, on, profile):
+        expected = {p.pk for p in qs if not checker.check(p, on, profile)}
+        got = set(checker.filter(qs, on, profile).values_list("pk", flat=True))
+        assert got == expected, (checker.name, on, profile)
+        return got
+
+    by_date = {}
+    for checker in checkers():
+        for on in (today, today + timedelta(days=2)):
+            for p in (None, profile):
+                by_date[(checker.name, on, p)] = agree(checker, on, p)
+    # The nurse's BIG registration runs out tomorrow: another date, another answer.
+    assert people[2].pk in by_date[("big", today, None)]
+    assert people[2].pk not in by_date[("big", today + timedelta(days=2), None)]
+    vetting = next(c for c in checkers() if c.name == "vetting")
+    assert failed.pk in agree(vetting, today, None)  # a failed BIG check: not required
+    with override_settings(NZR_REQUIRED_VETTING_CHECKS=("identity", "big", "vog")):
+        assert failed.pk not in agree(vetting, today, None)
