@@ -49,3 +49,32 @@ class PoolSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.week} {self.region or '-'}: {self.active}/{self.deployable}"
+
+
+class ShiftFigure(models.Model):
+    """Shifts requested, planned and deployed of one day, region and profile: a change
+    (delta) or, after compaction, the sum of them. The figures API and pages sum these
+    rows instead of aggregating a million shifts and two million assignments.
+
+    Written by PostgreSQL triggers on shifts, assignments and requests (migration
+    ``0002_shiftfigure``), so that every change, also a raw or bulk one, counts in the
+    transaction that makes it; rows are only appended, never updated, so bookings do
+    not wait for each other here. ``dashboard.rollup.compact`` (beat) sums the rows per
+    key; ``rebuild`` recounts everything. Plain ids, no foreign keys: a change row
+    outlives nothing it would protect.
+    """
+
+    day = models.DateField(_("day"))  # of the shift's start, in the Netherlands
+    region_id = models.IntegerField(_("region"), null=True)
+    profile_id = models.IntegerField(_("profile"), null=True)
+    requested = models.IntegerField(_("requested"), default=0)
+    planned = models.IntegerField(_("planned"), default=0)
+    deployed = models.IntegerField(_("deployed"), default=0)
+
+    class Meta:
+        verbose_name = _("shift figure")
+        verbose_name_plural = _("shift figures")
+        indexes = [models.Index(fields=["day", "region_id"], name="shiftfigure_day_region")]
+
+    def __str__(self):
+        return f"{self.day} {self.region_id}/{self.profile_id}: {self.requested}/{self.planned}/{self.deployed}"

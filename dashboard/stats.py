@@ -41,13 +41,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import scope_of
+from dashboard import rollup
 from registry.deployability import deployable
 from registry.models import Profile, Readiness, Region, Reservist, Ring
 from requests_app.models import Assignment, DeploymentRequest, Shift
 from training.models import TrainingRecord
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-COUNTED_REQUEST_STATUSES = ("submitted", "approved", "escalated", "filled", "completed")
+COUNTED_REQUEST_STATUSES = rollup.COUNTED
 EXPIRY_WINDOW_DAYS = 30
 FILL_TARGET = timedelta(hours=24)
 
@@ -321,6 +322,48 @@ def _window(qs, since: date | None, until: date | None, field: str = "start"):
 
 
 def _shift_counts(group_by: str, area: Area, since=None, until=None) -> dict:
+    """{group key: {requested, planned, deployed}}: from the figures that PostgreSQL
+    keeps per day, region and profile (``dashboard.rollup``), else (SQLite, or the
+    figures of single organisations) from two grouped queries over the tables."""
+    if rollup.applies() and area.organisation_ids is None:
+        return _shift_counts_kept(group_by, area, since, until)
+    return _shift_counts_counted(group_by, area, since, until)
+
+
+def _shift_counts_kept(group_by: str, area: Area, since=None, until=None) -> dict:
+    from dashboard.models import ShiftFigure
+
+    qs = ShiftFigure.objects.order_by()
+    if area.region_ids is not None:
+        qs = qs.filter(region_id__in=area.region_ids)
+    if since:
+        qs = qs.filter(day__gte=since)
+    if until:
+        qs = qs.filter(day__lte=until)
+    column = {"week": "week", "region": "region_id", "profile": "profile_id"}[group_by]
+    if group_by == "week":
+        qs = qs.annotate(week=TruncWeek("day"))
+    rows = qs.values(column).annotate(
+        requested=Sum("requested"), planned=Sum("planned"), deployed=Sum("deployed")
+    )
+    codes = {}
+    if group_by == "region":
+        codes = dict(Region.objects.values_list("pk", "code"))
+    elif group_by == "profile":
+        codes = dict(Profile.objects.values_list("pk", "code"))
+    found: dict = {}
+    for row in rows:
+        counts = {name: row[name] for name in SHIFT_COUNTS}
+        if not any(counts.values()):
+            continue  # changes that cancel out (a booking made and cancelled)
+        key = row[column] if group_by == "week" else codes.get(row[column])
+        bucket = found.setdefault(key, _zero(SHIFT_COUNTS))
+        for name in SHIFT_COUNTS:
+            bucket[name] += counts[name]
+    return found
+
+
+def _shift_counts_counted(group_by: str, area: Area, since=None, until=None) -> dict:
     """{group key: {requested, planned, deployed}} from two grouped queries."""
     if group_by == "week":
         shift_key = assignment_key = TruncWeek("start", tzinfo=AMSTERDAM)

@@ -1,4 +1,5 @@
-"""Celery tasks of the figures: the "dashboard refresh" (weekly pool snapshot)."""
+"""Celery tasks of the figures: the "dashboard refresh" (weekly pool snapshot, national
+figures) and the compaction of the shift figures' change rows."""
 
 from celery import shared_task
 from celery.schedules import crontab
@@ -19,7 +20,20 @@ def refresh_figures() -> None:
     services.refresh_national_figures()
 
 
+@shared_task(name="dashboard.compact_shift_figures", autoretry_for=(Exception,), max_retries=2)
+def compact_shift_figures() -> tuple[int, int]:
+    """Sum the shift figures' change rows per day, region and profile (rows before, after)."""
+    from dashboard import rollup
+
+    return rollup.compact()
+
+
 BEAT_SCHEDULE = {
+    "dashboard compact shift figures": {
+        "task": "dashboard.compact_shift_figures",
+        # Each booking adds a row; summing them keeps the figures' reads small.
+        "schedule": float(getattr(settings, "NZR_FIGURES_COMPACT_SECONDS", 300)),
+    },
     "dashboard refresh figures": {
         "task": "dashboard.refresh_figures",
         # Seconds; shorter than the life of the cached figures (NZR_FIGURES_CACHE_SECONDS, 300).
