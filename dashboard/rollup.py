@@ -25,6 +25,8 @@ The counted request statuses are written into the trigger functions: a change of
 again (tests/dashboard/test_shift_figures.py compares both ways for every status).
 """
 
+from contextlib import contextmanager
+
 from django.db import connection, transaction
 
 TABLE = "dashboard_shiftfigure"
@@ -34,6 +36,48 @@ _LOCK = 7_250_001  # advisory lock: one compaction at a time
 
 _DAY = f"(({{start}}) AT TIME ZONE '{TIME_ZONE}')::date"
 _COUNTED = "ARRAY[" + ", ".join(f"'{s}'" for s in COUNTED) + "]::text[]"
+_COLUMNS = "day, region_id, profile_id, requested, planned, deployed"
+_INSERT = f"INSERT INTO {TABLE} ({_COLUMNS})"
+# The tables whose trigger ``nzr_figures`` writes the change rows.
+TRIGGER_TABLES = ("requests_app_shift", "requests_app_assignment", "requests_app_deploymentrequest")
+
+
+def _booked(a: str, sign: str = "") -> str:
+    """A booking's planned and deployed columns (``a``: the assignment row)."""
+    return f"{sign}({a}.status = 'confirmed')::integer, {sign}({a}.status = 'completed')::integer"
+
+
+def _shift_places(row: str, sign: str, region: str, status: str) -> str:
+    """The places of shift ``row`` (OLD or NEW), taken away or added (``sign``), if it
+    counts: not cancelled, its request in a counted status. Reads the request's region
+    and status into the variables ``region`` and ``status``."""
+    return f"""
+        SELECT region_id, status INTO {region}, {status}
+          FROM requests_app_deploymentrequest WHERE id = {row}.request_id;
+        IF {row}.cancelled_at IS NULL AND {status} = ANY({_COUNTED}) THEN
+            {_INSERT}
+            VALUES ({_DAY.format(start=f"{row}.start")}, {region}, {row}.profile_id,
+                    {sign}{row}.count, 0, 0);
+        END IF;"""  # noqa: S608 (constants only)
+
+
+def _booking(row: str, sign: str) -> str:
+    """Booking ``row`` (OLD or NEW) taken away or added, in its shift's region and profile."""
+    return f"""
+        {_INSERT}
+        SELECT {_DAY.format(start=f"{row}.start")}, r.region_id, s.profile_id, 0,
+               {_booked(row, sign)}
+          FROM requests_app_shift s JOIN requests_app_deploymentrequest r ON r.id = s.request_id
+         WHERE s.id = {row}.shift_id;"""  # noqa: S608 (constants only)
+
+
+def _request_places(region: str, sign: str) -> str:
+    """The places of the live shifts of the request, in ``region``, taken away or added."""
+    return f"""
+        {_INSERT}
+        SELECT {_DAY.format(start="s.start")}, {region}, s.profile_id, {sign}s.count, 0, 0
+          FROM requests_app_shift s WHERE s.request_id = NEW.id AND s.cancelled_at IS NULL;"""  # noqa: S608
+
 
 INSTALL = f"""
 CREATE OR REPLACE FUNCTION nzr_figures_shift() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -45,27 +89,14 @@ BEGIN
        AND (OLD.cancelled_at IS NULL) = (NEW.cancelled_at IS NULL) THEN
         RETURN NULL;
     END IF;
-    IF TG_OP <> 'INSERT' THEN
-        SELECT region_id, status INTO o_region, o_status
-          FROM requests_app_deploymentrequest WHERE id = OLD.request_id;
-        IF OLD.cancelled_at IS NULL AND o_status = ANY({_COUNTED}) THEN
-            INSERT INTO {TABLE} (day, region_id, profile_id, requested, planned, deployed)
-            VALUES ({_DAY.format(start="OLD.start")}, o_region, OLD.profile_id, -OLD.count, 0, 0);
-        END IF;
+    IF TG_OP <> 'INSERT' THEN{_shift_places("OLD", "-", "o_region", "o_status")}
     END IF;
-    IF TG_OP <> 'DELETE' THEN
-        SELECT region_id, status INTO n_region, n_status
-          FROM requests_app_deploymentrequest WHERE id = NEW.request_id;
-        IF NEW.cancelled_at IS NULL AND n_status = ANY({_COUNTED}) THEN
-            INSERT INTO {TABLE} (day, region_id, profile_id, requested, planned, deployed)
-            VALUES ({_DAY.format(start="NEW.start")}, n_region, NEW.profile_id, NEW.count, 0, 0);
-        END IF;
+    IF TG_OP <> 'DELETE' THEN{_shift_places("NEW", "", "n_region", "n_status")}
     END IF;
     -- The shift's bookings follow its profile and its request's region.
     IF TG_OP = 'UPDATE' AND (OLD.profile_id <> NEW.profile_id OR o_region IS DISTINCT FROM n_region) THEN
-        INSERT INTO {TABLE} (day, region_id, profile_id, requested, planned, deployed)
-        SELECT {_DAY.format(start="a.start")}, m.region_id, m.profile_id, 0,
-               m.sign * (a.status = 'confirmed')::integer, m.sign * (a.status = 'completed')::integer
+        {_INSERT}
+        SELECT {_DAY.format(start="a.start")}, m.region_id, m.profile_id, 0, {_booked("a", "m.sign * ")}
           FROM requests_app_assignment a,
                (VALUES (o_region, OLD.profile_id, -1), (n_region, NEW.profile_id, 1))
                    AS m (region_id, profile_id, sign)
@@ -80,19 +111,9 @@ BEGIN
        AND OLD.shift_id = NEW.shift_id THEN
         RETURN NULL;
     END IF;
-    IF TG_OP <> 'INSERT' AND OLD.status IN ('confirmed', 'completed') THEN
-        INSERT INTO {TABLE} (day, region_id, profile_id, requested, planned, deployed)
-        SELECT {_DAY.format(start="OLD.start")}, r.region_id, s.profile_id, 0,
-               -(OLD.status = 'confirmed')::integer, -(OLD.status = 'completed')::integer
-          FROM requests_app_shift s JOIN requests_app_deploymentrequest r ON r.id = s.request_id
-         WHERE s.id = OLD.shift_id;
+    IF TG_OP <> 'INSERT' AND OLD.status IN ('confirmed', 'completed') THEN{_booking("OLD", "-")}
     END IF;
-    IF TG_OP <> 'DELETE' AND NEW.status IN ('confirmed', 'completed') THEN
-        INSERT INTO {TABLE} (day, region_id, profile_id, requested, planned, deployed)
-        SELECT {_DAY.format(start="NEW.start")}, r.region_id, s.profile_id, 0,
-               (NEW.status = 'confirmed')::integer, (NEW.status = 'completed')::integer
-          FROM requests_app_shift s JOIN requests_app_deploymentrequest r ON r.id = s.request_id
-         WHERE s.id = NEW.shift_id;
+    IF TG_OP <> 'DELETE' AND NEW.status IN ('confirmed', 'completed') THEN{_booking("NEW", "")}
     END IF;
     RETURN NULL;
 END $$;
@@ -105,20 +126,13 @@ BEGIN
     IF o_counted = n_counted AND OLD.region_id IS NOT DISTINCT FROM NEW.region_id THEN
         RETURN NULL;
     END IF;
-    IF o_counted THEN
-        INSERT INTO {TABLE} (day, region_id, profile_id, requested, planned, deployed)
-        SELECT {_DAY.format(start="s.start")}, OLD.region_id, s.profile_id, -s.count, 0, 0
-          FROM requests_app_shift s WHERE s.request_id = NEW.id AND s.cancelled_at IS NULL;
+    IF o_counted THEN{_request_places("OLD.region_id", "-")}
     END IF;
-    IF n_counted THEN
-        INSERT INTO {TABLE} (day, region_id, profile_id, requested, planned, deployed)
-        SELECT {_DAY.format(start="s.start")}, NEW.region_id, s.profile_id, s.count, 0, 0
-          FROM requests_app_shift s WHERE s.request_id = NEW.id AND s.cancelled_at IS NULL;
+    IF n_counted THEN{_request_places("NEW.region_id", "")}
     END IF;
     IF OLD.region_id IS DISTINCT FROM NEW.region_id THEN
-        INSERT INTO {TABLE} (day, region_id, profile_id, requested, planned, deployed)
-        SELECT {_DAY.format(start="a.start")}, m.region_id, s.profile_id, 0,
-               m.sign * (a.status = 'confirmed')::integer, m.sign * (a.status = 'completed')::integer
+        {_INSERT}
+        SELECT {_DAY.format(start="a.start")}, m.region_id, s.profile_id, 0, {_booked("a", "m.sign * ")}
           FROM requests_app_assignment a JOIN requests_app_shift s ON s.id = a.shift_id,
                (VALUES (OLD.region_id, -1), (NEW.region_id, 1)) AS m (region_id, sign)
          WHERE s.request_id = NEW.id AND a.status IN ('confirmed', 'completed');
@@ -126,27 +140,20 @@ BEGIN
     RETURN NULL;
 END $$;
 
-DROP TRIGGER IF EXISTS nzr_figures ON requests_app_shift;
-CREATE TRIGGER nzr_figures AFTER INSERT OR DELETE
+CREATE OR REPLACE TRIGGER nzr_figures AFTER INSERT OR DELETE
     OR UPDATE OF start, count, profile_id, request_id, cancelled_at ON requests_app_shift
     FOR EACH ROW EXECUTE FUNCTION nzr_figures_shift();
-DROP TRIGGER IF EXISTS nzr_figures ON requests_app_assignment;
-CREATE TRIGGER nzr_figures AFTER INSERT OR DELETE
+CREATE OR REPLACE TRIGGER nzr_figures AFTER INSERT OR DELETE
     OR UPDATE OF status, start, shift_id ON requests_app_assignment
     FOR EACH ROW EXECUTE FUNCTION nzr_figures_assignment();
-DROP TRIGGER IF EXISTS nzr_figures ON requests_app_deploymentrequest;
-CREATE TRIGGER nzr_figures AFTER UPDATE OF status, region_id ON requests_app_deploymentrequest
+CREATE OR REPLACE TRIGGER nzr_figures AFTER UPDATE OF status, region_id ON requests_app_deploymentrequest
     FOR EACH ROW EXECUTE FUNCTION nzr_figures_request();
 """  # noqa: S608 (constants only)
 
-UNINSTALL = """
-DROP TRIGGER IF EXISTS nzr_figures ON requests_app_shift;
-DROP TRIGGER IF EXISTS nzr_figures ON requests_app_assignment;
-DROP TRIGGER IF EXISTS nzr_figures ON requests_app_deploymentrequest;
-DROP FUNCTION IF EXISTS nzr_figures_shift();
-DROP FUNCTION IF EXISTS nzr_figures_assignment();
-DROP FUNCTION IF EXISTS nzr_figures_request();
-"""
+UNINSTALL = "".join(f"DROP TRIGGER IF EXISTS nzr_figures ON {t};\n" for t in TRIGGER_TABLES) + (
+    "DROP FUNCTION IF EXISTS nzr_figures_shift(), nzr_figures_assignment(), nzr_figures_request();"
+)
+
 
 # Everything counted again from the tables, summed per key.
 _COUNT_ALL = f"""
@@ -156,15 +163,12 @@ SELECT day, region_id, profile_id, sum(requested), sum(planned), sum(deployed) F
       FROM requests_app_shift s JOIN requests_app_deploymentrequest r ON r.id = s.request_id
      WHERE s.cancelled_at IS NULL AND r.status = ANY({_COUNTED})
     UNION ALL
-    SELECT {_DAY.format(start="a.start")}, r.region_id, s.profile_id, 0,
-           (a.status = 'confirmed')::integer, (a.status = 'completed')::integer
+    SELECT {_DAY.format(start="a.start")}, r.region_id, s.profile_id, 0, {_booked("a")}
       FROM requests_app_assignment a JOIN requests_app_shift s ON s.id = a.shift_id
       JOIN requests_app_deploymentrequest r ON r.id = s.request_id
      WHERE a.status IN ('confirmed', 'completed')
 ) AS counts GROUP BY day, region_id, profile_id
 """  # noqa: S608 (constants only)
-
-_COLUMNS = "day, region_id, profile_id, requested, planned, deployed"
 
 
 def applies() -> bool:
@@ -196,8 +200,23 @@ def rebuild(schema_editor=None) -> int:
         # Changes wait for the rebuild (their triggers insert here), then count on top.
         cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
-        cursor.execute(f"INSERT INTO {TABLE} ({_COLUMNS}) {_COUNT_ALL}")  # noqa: S608
+        cursor.execute(f"{_INSERT} {_COUNT_ALL}")
         return cursor.rowcount
+
+
+@contextmanager
+def triggers_off():
+    """Write shifts, bookings and requests without change rows (a bulk load, in one
+    transaction with the ``rebuild()`` that must follow). Needs the tables' owner."""
+    with connection.cursor() as cursor:
+        for table in TRIGGER_TABLES:
+            cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER nzr_figures')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for table in TRIGGER_TABLES:
+                cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER nzr_figures')
 
 
 def compact() -> tuple[int, int]:
@@ -214,7 +233,7 @@ def compact() -> tuple[int, int]:
             f"""
             WITH moved AS (DELETE FROM {TABLE} RETURNING {_COLUMNS}),
             summed AS (
-                INSERT INTO {TABLE} ({_COLUMNS})
+                {_INSERT}
                 SELECT day, region_id, profile_id, sum(requested), sum(planned), sum(deployed)
                   FROM moved GROUP BY day, region_id, profile_id
                 HAVING sum(requested) <> 0 OR sum(planned) <> 0 OR sum(deployed) <> 0

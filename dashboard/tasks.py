@@ -5,7 +5,7 @@ from celery import shared_task
 from celery.schedules import crontab
 from django.conf import settings
 
-from dashboard import services
+from dashboard import rollup, services
 
 
 @shared_task(name="dashboard.refresh_pool_snapshot", autoretry_for=(Exception,), max_retries=3)
@@ -23,8 +23,6 @@ def refresh_figures() -> None:
 @shared_task(name="dashboard.compact_shift_figures", autoretry_for=(Exception,), max_retries=2)
 def compact_shift_figures() -> tuple[int, int]:
     """Sum the shift figures' change rows per day, region and profile (rows before, after)."""
-    from dashboard import rollup
-
     return rollup.compact()
 
 

@@ -265,34 +265,16 @@ def _profile_codes():
     )
 
 
-# The register list's columns, read as plain values: (field, column).
-_LIST_COLUMNS = [
-    ("id", "id"),
-    ("email", "user__email"),
-    ("first_name", "first_name"),
-    ("last_name", "last_name"),
-    ("date_of_birth", "date_of_birth"),
-    ("phone", "phone"),
-    ("postcode", "postcode"),
-    ("municipality", "municipality__code"),
-    ("home_region", "home_region__code"),
-    ("sectors", "sectors"),
-    ("profession", "profession__code"),
-    ("big_number", "big_number"),
-    ("big_valid_until", "big_valid_until"),
-    ("level", "level"),
-    ("is_student", "is_student"),
-    ("ring", "ring"),
-    ("readiness", "readiness"),
-    ("specialisations", "specialisations"),
-    ("diplomas", "diplomas"),
-    ("years_experience", "years_experience"),
-    ("last_worked_in_care", "last_worked_in_care"),
-    ("status", "status"),
-    ("consent_at", "consent_at"),
-    ("availability_confirmed_on", "availability_confirmed_on"),
-    ("created_at", "created_at"),
-]
+# The register list's fields read straight from a column (named as the field, or as here),
+# and those computed per row (``reservist_list_data``).
+_COLUMN_OF = {
+    "email": "user__email",
+    "municipality": "municipality__code",
+    "home_region": "home_region__code",
+    "profession": "profession__code",
+}
+_COMPUTED = {"regions", "profiles", "big_check_digit_ok", "deployable"}
+_LIST_COLUMNS = [(f, _COLUMN_OF.get(f, f)) for f in LIST_FIELDS if f not in _COMPUTED]
 _DATES = {"date_of_birth", "big_valid_until", "last_worked_in_care", "availability_confirmed_on"}
 _MOMENTS = {"consent_at", "created_at"}
 
@@ -333,48 +315,34 @@ def reservist_list_data(user, ids, deployable_on: date | None = None) -> list[di
     by_id = {}
     zone = timezone.get_current_timezone()
     for values in rows.values_list(*columns):
-        row = dict(zip(columns, values, strict=True))
-        by_id[row["id"]] = row
+        found = dict(zip(columns, values, strict=True))
+        row = {field: found[column] for field, column in _LIST_COLUMNS}
         for field in _DATES:
             if row[field] is not None:
                 row[field] = row[field].isoformat()
         for field in _MOMENTS:
             if row[field] is not None:
                 row[field] = _moment(row[field], zone)
-        if not in_one_query:
-            row["region_codes"], row["profile_codes"] = [], []
-    if not in_one_query:
-        for reservist_id, code in (
-            _regions_in_order()
-            .filter(reservist_id__in=by_id)
-            .values_list("reservist_id", "region__code")
-        ):
-            by_id[reservist_id]["region_codes"].append(code)
-        for reservist_id, code in (
-            _profiles_in_order()
-            .filter(reservist_id__in=by_id)
-            .values_list("reservist_id", "profile__code")
-        ):
-            by_id[reservist_id]["profile_codes"].append(code)
-    result = []
-    for pk in ids:
-        row = by_id.get(pk)
-        if row is None:
-            continue
         big_number = row["big_number"]
-        values = {
-            "email": row["user__email"] or "",
-            "municipality": row["municipality__code"],
-            "home_region": row["home_region__code"],
-            "regions": list(row["region_codes"] or ()),
-            "profiles": list(row["profile_codes"] or ()),
-            "profession": row["profession__code"],
-            "big_check_digit_ok": big_check_digit_ok(big_number) if big_number else None,
-            "specialisations": [str(s) for s in row["specialisations"] or ()],
-            "deployable": True if deployable_on is not None else bool(row["deployable_today"]),
-        }
-        result.append({f: values[f] if f in values else row[f] for f in LIST_FIELDS})
-    return result
+        row.update(
+            email=row["email"] or "",
+            specialisations=[str(s) for s in row["specialisations"] or ()],
+            big_check_digit_ok=big_check_digit_ok(big_number) if big_number else None,
+            deployable=deployable_on is not None or bool(found["deployable_today"]),
+            regions=list(found["region_codes"]) if in_one_query else [],
+            profiles=list(found["profile_codes"]) if in_one_query else [],
+        )
+        by_id[row["id"]] = row
+    if not in_one_query:
+        for field, through, code in (
+            ("regions", _regions_in_order(), "region__code"),
+            ("profiles", _profiles_in_order(), "profile__code"),
+        ):
+            for reservist_id, value in through.filter(reservist_id__in=by_id).values_list(
+                "reservist_id", code
+            ):
+                by_id[reservist_id][field].append(value)
+    return [{f: by_id[pk][f] for f in LIST_FIELDS} for pk in ids if pk in by_id]
 
 
 class HeadCountPaginator(Paginator):

@@ -36,17 +36,18 @@ class Checker:
     # key under which the compiled SQL is kept.
     key: Callable | None = None
 
+    def sql_key(self, on, profile) -> tuple:
+        """Everything this checker's SQL depends on, for ``Precompiled``."""
+        return (self.name, on, _profile_key(profile), self.key() if self.key else None)
+
     def precompiled(self, on, profile) -> Precompiled:
         """This checker's condition alone, its SQL compiled once per process for each
         date and profile (matching applies the checkers one by one)."""
-        key = (
-            "checker",
-            self.name,
-            on,
-            _profile_key(profile),
-            self.key() if self.key else None,
+        return Precompiled(
+            ("checker", *self.sql_key(on, profile)),
+            lambda: self.condition(on, profile),
+            output_field=BooleanField(),
         )
-        return Precompiled(key, lambda: self.condition(on, profile), output_field=BooleanField())
 
     def filter(self, queryset, on, profile):
         return queryset.filter(self.precompiled(on, profile))
@@ -87,12 +88,7 @@ def deployable_condition(on: date | None = None, profile=None) -> Precompiled:
     ``filter()``), or its yes/no as a column (for ``annotate()``)."""
     on = on or timezone.localdate()
     found = checkers()
-    key = (
-        "deployable",
-        on,
-        _profile_key(profile),
-        tuple((c.name, c.key() if c.key else None) for c in found),
-    )
+    key = ("deployable", tuple(checker.sql_key(on, profile) for checker in found))
 
     def build():
         return Q(*(checker.condition(on, profile) for checker in found))

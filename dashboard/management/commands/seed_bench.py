@@ -38,11 +38,6 @@ from django.utils import timezone
 
 from dashboard import rollup
 
-FIGURE_TRIGGER_TABLES = (
-    "requests_app_deploymentrequest",
-    "requests_app_shift",
-    "requests_app_assignment",
-)
 REGION_WEIGHTS = {
     "VR01": 59, "VR02": 65, "VR03": 49, "VR04": 53, "VR05": 63, "VR06": 83, "VR07": 69,
     "VR08": 55, "VR09": 138, "VR10": 67, "VR11": 34, "VR12": 54, "VR13": 105, "VR14": 26,
@@ -308,14 +303,9 @@ class Command(BaseCommand):
             self._log(f"{len(orgs)} care organisations")
             # The shift figures' triggers off for the load (a row per shift and booking),
             # then counted once from the tables (``dashboard.rollup``).
-            with connection.cursor() as cursor:
-                for table in FIGURE_TRIGGER_TABLES:
-                    cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER nzr_figures')
-            n_requests, n_shifts, n_assign = self._requests(orgs, shifts, ids)
+            with rollup.triggers_off():
+                n_requests, n_shifts, n_assign = self._requests(orgs, shifts, ids)
             self._log(f"{n_requests} requests, {n_shifts} shifts, {n_assign} assignments")
-            with connection.cursor() as cursor:
-                for table in FIGURE_TRIGGER_TABLES:
-                    cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER nzr_figures')
             self._log(f"shift figures counted: {rollup.rebuild()} rows")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
