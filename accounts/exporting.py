@@ -175,4 +175,4 @@ class ImportExportXLSX(base_formats.XLSX):
         return xlsx_bytes(dataset.headers or [], _dataset_rows(dataset), dataset.title or "")
 
 
-IMPORT_EXPORT_FORMATS = [ImportExportCSV, ImportExportXLSX]
+ADMIN_EXPORT_FORMATS = [ImportExportCSV, ImportExportXLSX]
