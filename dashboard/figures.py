@@ -12,7 +12,6 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from dashboard import stats
@@ -47,7 +46,8 @@ class Table:
         ]
 
     def export_rows(self):
-        return [[_export(row.get(name)) for name, _label in self.columns] for row in self.rows]
+        """The raw cells (numbers, dates, text) for accounts.exporting to write."""
+        return [[row.get(name) for name, _label in self.columns] for row in self.rows]
 
 
 def _cell(value):
@@ -56,14 +56,6 @@ def _cell(value):
     if isinstance(value, date):
         return date_format(value, "SHORT_DATE_FORMAT")
     return value
-
-
-def _export(value):
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else value
 
 
 def _pct(value):

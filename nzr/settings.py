@@ -16,6 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from accounts import exporting
 from nzr.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -264,6 +265,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by nzr/celery.py from each app's schedule
+
+# django-import-export's admin exports, should an admin offer them: only CSV and XLSX,
+# written by the project's one export writer (formulas neutralised, see accounts.exporting).
+EXPORT_FORMATS = exporting.ADMIN_EXPORT_FORMATS
 
 # Django REST framework and the OpenAPI schema.
 REST_FRAMEWORK = {

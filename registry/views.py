@@ -405,7 +405,7 @@ def reservist_export(request):
     if fmt not in exports.FORMATS:
         raise Http404
     rows = list(search.qs.prefetch_related("regions")[: exports.MAX_ROWS])
-    content, content_type, filename = exports.export(rows, fmt)
+    response = exports.export(rows, fmt)
     log_list(
         request,
         request.user,
@@ -414,8 +414,6 @@ def reservist_export(request):
         action=AccessLog.Action.EXPORT,
         detail=f"web: register export {fmt} {request.GET.urlencode()}"[:300],
     )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
