@@ -270,8 +270,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a missing or bad token answers 401 with WWW-Authenticate.
         "accounts.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.SessionAuthentication",
     ],
+    # Staff without MFA are refused in the two authentication classes above, which no
+    # view's permission_classes can drop (accounts.checks holds every API view to them);
+    # MFASatisfied stays below as a second line.
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "accounts.permissions.MFASatisfied",
