@@ -9,6 +9,12 @@ any API view, whatever its permissions say, and also not of a view that reads th
 lazily. The answer is the 403 of ``MFASatisfied`` (``{"detail": …, "code":
 "mfa_required"}``). A view could still name other authentication classes; the system
 check ``accounts.checks.api_views_enforce_mfa`` refuses to start then.
+
+Why not elsewhere: DRF has no setting that runs a check on every request and that a view
+cannot replace; a base class with its own ``initial()`` works only for views that inherit
+it (a forgotten one is the same hole again), and the middleware never sees a token user
+(DRF reads the token inside the view). The authentication classes come from the default
+settings, every view uses them, and the check verifies that.
 """
 
 from django.db import connection
@@ -47,8 +53,9 @@ class EnforcesMFA:
         if result is not None and mfa_missing(result[0]):
             # For the access log (accounts.middleware): who was refused, and why; DRF
             # leaves the request anonymous after a refusal in authentication.
-            request._request.nzr_denied = "mfa_required"
-            request._request.nzr_denied_user = result[0]
+            django_request = getattr(request, "_request", request)
+            django_request.nzr_denied = "mfa_required"
+            django_request.nzr_denied_user = result[0]
             raise MFARequired()
         return result
 
