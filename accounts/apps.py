@@ -7,7 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from accounts import (  # noqa: F401 - connect the receivers
+        from accounts import (  # noqa: F401 - connect the receivers, register the checks
+            checks,
             session_timeout,
             signals,
         )

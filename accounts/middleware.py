@@ -8,6 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_denied
+from accounts.permissions import MFASatisfied
 from accounts.scope import mfa_missing
 
 logger = logging.getLogger(__name__)
@@ -18,7 +19,13 @@ ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/health/", "/favicon.ic
 
 
 class RequireMFAMiddleware:
-    """Send a staff user who has not enrolled MFA to enrolment, on every page."""
+    """Send a staff user who has not enrolled MFA to enrolment, on every page; on the API
+    answer 403 with the API's ``mfa_required`` body.
+
+    This sees signed-in sessions only (an API token is read by DRF, in the view). The API
+    refuses such users in its authentication classes as well (accounts.authentication),
+    tokens and sessions alike, where no view's permissions can drop the rule.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,13 +38,13 @@ class RequireMFAMiddleware:
             and not request.path.startswith(ALLOWED_PREFIXES)
             and mfa_missing(user)
         ):
+            request.nzr_denied = "mfa_required"
+            if request.path.startswith("/api/"):
+                return JsonResponse(MFASatisfied.message, status=403)
             text = _(
                 "Your role requires two-step verification. Set up an authenticator app or "
                 "security key first."
             )
-            request.nzr_denied = "mfa_required"
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": text, "code": "mfa_required"}, status=403)
             messages.warning(request, text)
             return redirect("mfa_activate_totp")
         return self.get_response(request)
@@ -83,7 +90,11 @@ class AccessDeniedLogMiddleware:
         if (reason or status in DENIED_STATUSES) and self._worth_logging(request, status, reason):
             try:
                 log_denied(
-                    request, status_code=status, reason=reason or _reason_for(response, status)
+                    request,
+                    status_code=status,
+                    reason=reason or _reason_for(response, status),
+                    # Refused in the API's authentication: the user DRF did not let in.
+                    user=getattr(request, "nzr_denied_user", None),
                 )
             except DatabaseError:
                 logger.warning("Could not write a denied access to the access log", exc_info=True)

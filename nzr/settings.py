@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "nzr.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.locale_middleware.DutchFirstLocaleMiddleware",
@@ -275,8 +276,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a missing or bad token answers 401 with WWW-Authenticate.
         "accounts.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.SessionAuthentication",
     ],
+    # Staff without MFA are refused in the two authentication classes above, which no
+    # view's permission_classes can drop (accounts.checks holds every API view to them);
+    # MFASatisfied stays below as a second line.
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "accounts.permissions.MFASatisfied",
@@ -328,11 +332,39 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # On by default (check --deploy W008 otherwise). Behind a TLS-terminating proxy it
+    # redirects only requests that reach the app as plain http (X-Forwarded-Proto below).
+    # 0 only for a try-out over http://localhost (docker-compose.yml, README "Security").
     SECURE_SSL_REDIRECT = env_bool("NZR_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# Permissions-Policy (nzr.security_headers): every feature off except WebAuthn for the site.
+NZR_PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+# /api/v1/schema/ and /api/v1/docs/: open in development, signed-in users only in
+# production (nzr.api_docs; README "Security").
+NZR_API_DOCS_PUBLIC = env_bool("NZR_API_DOCS_PUBLIC", not PRODUCTION)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
