@@ -97,7 +97,7 @@ def test_the_access_log_admin_finds_and_shows_every_person_of_an_entry(client, s
 )
 def test_the_people_of_an_entry_cannot_be_changed_or_removed(sql, national_coordinator):
     log_list(None, national_coordinator, Reservist, [1, 2, 3])
-    with pytest.raises(DatabaseError, match="accounts_accesslogsubject is append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
+    refused = pytest.raises(DatabaseError, match="accounts_accesslogsubject is append-only")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
     assert AccessLogSubject.objects.count() == 3

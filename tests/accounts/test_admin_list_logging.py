@@ -117,3 +117,11 @@ def test_a_delete_selected_confirmation_logs_the_reservists_it_lists(client, sup
     entry = AccessLog.objects.filter(subject_type=RESERVIST).latest("pk")
     assert set(entry.subject_ids) == {str(p.pk) for p in people}
     assert VettingCheck.objects.count() == 2  # only the confirmation: nothing deleted
+
+
+def test_the_password_page_of_a_user_is_logged(client, superuser, reservist):
+    client.force_login(superuser)
+    url = reverse("admin:auth_user_password_change", args=[reservist.pk])
+    assert client.get(url).status_code == 200
+    entry = _newest()
+    assert (entry.subject_type, entry.subject_ids) == ("accounts.user", [str(reservist.pk)])
