@@ -4,8 +4,10 @@ import functools
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts import sql
 from accounts.models import AccessLog, AuditEntry
 from nzr import fastsql
 
@@ -61,17 +63,47 @@ def log_read(request, user, subject, action: str = AccessLog.Action.VIEW, detail
 
 
 def log_list(request, user, model, ids: Iterable, action=AccessLog.Action.LIST, detail: str = ""):
-    """Log that ``user`` saw a list or export of personal data: one row, with the ids."""
-    ids = list(ids)
-    return AccessLog.objects.create(
+    """Log that ``user`` saw a list or export of personal data: one entry that names
+    every person shown (``AccessLogSubject`` rows, however many: an export of 100,000
+    reservists names them all), ``count`` the rows shown. Two INSERTs, whatever the
+    number of ids (``accounts.sql.insert_subjects``)."""
+    ids = [str(i) for i in ids]
+    entry = AccessLog.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
         subject_type=model._meta.label_lower,
         subject_id="",
-        detail=(detail + " ids=" + ",".join(str(i) for i in ids[:60]))[:500],
+        detail=detail[:500],
         count=len(ids),
         ip=_client_ip(request),
     )
+    sql.insert_subjects(entry, list(dict.fromkeys(ids)))
+    return entry
+
+
+def log_subjects(request, user, model, ids: Iterable, action=AccessLog.Action.VIEW, detail=""):
+    """Log that ``user`` saw the data of the ``model`` rows ``ids`` on one page: a read of
+    one person (``subject_id`` set, as ``log_read``) or, for several, a list entry that
+    names them all. Nothing is written for no ids."""
+    ids = list(dict.fromkeys(str(i) for i in ids if i is not None))
+    if not ids:
+        return None
+    if len(ids) > 1:
+        return log_list(request, user, model, ids, action, detail)
+    return AccessLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        subject_type=model._meta.label_lower,
+        subject_id=ids[0][:64],
+        detail=detail[:500],
+        ip=_client_ip(request),
+    )
+
+
+def reads_of(subject) -> "QuerySet[AccessLog]":
+    """Every access-log entry that names ``subject`` (a model instance): its own reads
+    and the lists and exports it was in. For "who read my data"."""
+    return AccessLog.objects.naming(subject._meta.label_lower, subject.pk)
 
 
 @functools.cache

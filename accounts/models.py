@@ -5,6 +5,7 @@
   the one place that decides what a user may see.
 - ``AuditEntry``: every state change of domain data, who, when and why.
 - ``AccessLog``: every read of a reservist's personal data (NEN 7513).
+- ``AccessLogSubject``: every person a list or export entry of the access log names.
 """
 
 from django.conf import settings
@@ -199,8 +200,24 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.content_type.model}#{self.object_id}"
 
 
+class AccessLogQuerySet(models.QuerySet):
+    def naming(self, subject_type: str, subject_id) -> "AccessLogQuerySet":
+        """The entries that name this person: a read of it, or a list or export that
+        showed it among others (its ``AccessLogSubject`` rows)."""
+        subject_id = str(subject_id)
+        listed = AccessLogSubject.objects.filter(subject_id=subject_id).values("entry_id")
+        return self.filter(subject_type=subject_type).filter(
+            Q(subject_id=subject_id) | Q(pk__in=listed)
+        )
+
+
 class AccessLog(models.Model):
     """A read of personal data, or a denied attempt: who, whose data, what, when (NEN 7513).
+
+    A read of one person names it in ``subject_type``/``subject_id``. A list or export
+    (``subject_id`` empty, ``count`` rows) names every person it showed in
+    ``AccessLogSubject`` rows, one per person: ``subject_ids`` reads them back and
+    ``AccessLog.objects.naming(type, id)`` finds every entry that names a person.
 
     Append-only: PostgreSQL refuses UPDATE, DELETE and TRUNCATE on this table
     (trigger ``accounts_accesslog_append_only``, migration 0003). A user who has
@@ -227,6 +244,8 @@ class AccessLog(models.Model):
     path = models.CharField(max_length=300, blank=True)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
@@ -238,3 +257,55 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.subject_type}#{self.subject_id}"
+
+    @property
+    def subject_ids(self) -> list[str]:
+        """Every person this entry names: the one it read, or all that a list showed."""
+        if self.subject_id:
+            return [self.subject_id]
+        return list(self.subjects.order_by("pk").values_list("subject_id", flat=True))
+
+
+class AccessLogSubject(models.Model):
+    """One person that a list or export entry of the access log showed.
+
+    Why a child table and not a list column of ``AccessLog``: PostgreSQL's array
+    (``ArrayField``) does not exist on SQLite (``make run``), and a JSON list cannot be
+    searched on SQLite (no ``contains``) nor indexed per element without GIN; a row per
+    person is plain SQL on both, is found through an ordinary B-tree index ("who read
+    my data", ``AccessLog.objects.naming``) and has no size limit (an export of 100,000
+    reservists names 100,000 people; the old ``detail`` text kept the first 60).
+    ``accounts.sql.insert_subjects`` writes them in one statement whatever their number.
+
+    ``at`` repeats the entry's time, so the table can be partitioned by time together
+    with ``accounts_accesslog`` and a time-bounded search needs no join. Append-only
+    like the entry itself (trigger of migration 0006: no UPDATE, no DELETE or TRUNCATE
+    outside ``nzr.access_log_maintenance``); the subject's type is the entry's.
+
+    No foreign-key constraint in the database (``db_constraint=False``): the rows are
+    written with their entry (``accounts.audit.log_list``) and neither may change
+    afterwards, a constraint would make a TRUNCATE of the entries fail on it before
+    the append-only trigger answers, and a time-partitioned ``accounts_accesslog``
+    could not be referenced by its id alone.
+    """
+
+    entry = models.ForeignKey(
+        AccessLog,
+        on_delete=models.CASCADE,
+        related_name="subjects",
+        db_index=False,
+        db_constraint=False,
+    )
+    subject_id = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person in an access log entry")
+        verbose_name_plural = _("people in access log entries")
+        indexes = [
+            models.Index(fields=["entry", "subject_id"], name="accesslogsubject_entry"),
+            models.Index(fields=["subject_id", "at"], name="accesslogsubject_subject_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.subject_id}"

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_logging import PersonalDataAdminMixin
 from accounts.audit import history_of, log_action
 from accounts.errors import DomainError
 from accounts.scope import scope_of
@@ -108,7 +109,7 @@ class PriorityCategoryInline(admin.TabularInline):
 
 
 @admin.register(PriorityFramework)
-class PriorityFrameworkAdmin(admin.ModelAdmin):
+class PriorityFrameworkAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["name", "effective_from", "ranks", "created_by", "created_at"]
     list_select_related = ["created_by"]  # may be empty
     date_hierarchy = "effective_from"
@@ -168,7 +169,7 @@ class CrisisCallInline(admin.TabularInline):
 
 
 @admin.register(Crisis)
-class CrisisAdmin(admin.ModelAdmin):
+class CrisisAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """Crises are declared on the web page; here they are shown and (de)activated."""
 
     list_display = ["name", "kind", "scope", "phase", "active", "starts_at", "ends_at"]
@@ -320,8 +321,9 @@ class EscalationForm(forms.ModelForm):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     form = EscalationForm
+    person_selects = ("fact_finding_nzr_member",)  # the form limits it to the NZR members
     list_display = [
         "id",
         "request_link",

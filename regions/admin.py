@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin_logging import PersonalDataAdminMixin
 from regions.models import Candidate, CandidateStatusChange, ImportJob, VettingCheck
 
 
@@ -19,7 +20,7 @@ class CandidateStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(ScopedAdmin):
+class CandidateAdmin(PersonalDataAdminMixin, ScopedAdmin):
     list_display = ["__str__", "region", "source", "campaign", "status", "intake_planned_at"]
     list_filter = ["region", "source", "status"]
     search_fields = ["first_name", "last_name", "email", "big_number", "campaign"]
@@ -28,7 +29,7 @@ class CandidateAdmin(ScopedAdmin):
 
 
 @admin.register(VettingCheck)
-class VettingCheckAdmin(ScopedAdmin):
+class VettingCheckAdmin(PersonalDataAdminMixin, ScopedAdmin):
     """Read-only: checks are recorded on the reservist page (through the service)."""
 
     list_display = ["reservist", "kind", "outcome", "checked_by", "checked_at"]
@@ -44,14 +45,20 @@ class VettingCheckAdmin(ScopedAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(ScopedAdmin):
+class ImportJobAdmin(PersonalDataAdminMixin, ScopedAdmin):
+    """Without the file and the result per row: both hold the names of the people in the
+    file, which no access-log entry could name (no ids); the region's import page shows
+    them to its coordinators."""
+
     list_display = ["filename", "region", "kind", "status", "total_rows", "created_at"]
     list_filter = ["status", "kind", "region"]
-    exclude = ["content"]
-    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name not in ("content", "id")]
+    exclude = ["content", "rows"]
+    readonly_fields = [
+        f.name for f in ImportJob._meta.fields if f.name not in ("content", "rows", "id")
+    ]
 
     def has_add_permission(self, request):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("content")
+        return super().get_queryset(request).defer("content", "rows")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from accounts.audit import log_action, log_list, log_read
-from accounts.models import AccessLog
+from accounts.admin_logging import PersonalDataAdminMixin
+from accounts.audit import log_action
 from registry.models import (
     Availability,
     Municipality,
@@ -17,8 +17,18 @@ from registry.models import (
 )
 
 
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Reference data that reservists' rows refer to is not deleted here: the references
+    protect it anyway, and the delete confirmation would list those people by name (an
+    unlogged read). Profiles are switched off (``active``), municipalities end
+    (``valid_until``)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReferenceDataAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
@@ -35,19 +45,19 @@ class RegionGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ReferenceDataAdmin):
     list_display = ["code", "name", "region", "valid_from", "valid_until"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Profession)
-class ProfessionAdmin(admin.ModelAdmin):
+class ProfessionAdmin(ReferenceDataAdmin):
     list_display = ["code", "name", "big_registered", "is_nurse", "order"]
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(ReferenceDataAdmin):
     list_display = ["code", "name", "rings", "active", "order"]
     filter_horizontal = ["professions"]
     search_fields = ["code", "name"]
@@ -77,7 +87,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Reservist)
-class ReservistAdmin(admin.ModelAdmin):
+class ReservistAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "home_region", "profession", "ring", "readiness", "status"]
     list_filter = ["status", "ring", "readiness", "home_region"]
     search_fields = ["last_name", "first_name", "big_number", "user__email"]
@@ -93,24 +103,6 @@ class ReservistAdmin(admin.ModelAdmin):
         obj.ring = derive_ring(obj.profession, obj.level, obj.is_student, bool(obj.big_number))
         super().save_model(request, obj, form, change)
         log_action(obj, "reservist.admin_changed", request.user, fields=list(form.changed_data))
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            log_read(request, request.user, obj, AccessLog.Action.VIEW, "admin: change view")
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = (
-            getattr(response, "context_data", {}).get("cl")
-            if hasattr(response, "context_data")
-            else None
-        )
-        if changelist is not None:
-            ids = [obj.pk for obj in changelist.result_list]
-            log_list(request, request.user, Reservist, ids, detail="admin: change list")
-        return response
 
     def get_queryset(self, request):
         return (

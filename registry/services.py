@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.audit import history_of, log_action
+from accounts.audit import history_of, log_action, reads_of
 from accounts.models import AccessLog, Membership
 from accounts.services import end_membership, grant_membership
 from registry.errors import (
@@ -464,11 +464,12 @@ def export_data(reservist: Reservist) -> dict:
         {"at": e.at, "action": e.action, "by": str(e.actor) if e.actor else "", "data": e.data}
         for e in history_of(reservist)
     ]
+    # Who read the data: reads of this reservist, the lists and exports that named it,
+    # and reads of its user account (the admin's user pages).
+    reads = reads_of(reservist) | (reads_of(user) if user else AccessLog.objects.none())
     data["access_log"] = [
         {"at": e.at, "action": e.action, "by": str(e.user) if e.user else "", "detail": e.detail}
-        for e in AccessLog.objects.filter(
-            subject_type=Reservist._meta.label_lower, subject_id=str(reservist.pk)
-        ).select_related("user")
+        for e in reads.select_related("user")
     ]
     return data
 

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_logging import PersonalDataAdminMixin
 from accounts.errors import DomainError
 from requests_app import services
 from requests_app.models import (
@@ -14,7 +15,7 @@ from requests_app.models import (
 
 
 @admin.register(CareOrganisation)
-class CareOrganisationAdmin(admin.ModelAdmin):
+class CareOrganisationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sector", "region", "status", "created_at"]
     list_filter = ["status", "sector", "region"]
     search_fields = ["name", "kvk", "agb"]
@@ -58,7 +59,7 @@ class ShiftInline(admin.TabularInline):
 
 
 @admin.register(DeploymentRequest)
-class DeploymentRequestAdmin(admin.ModelAdmin):
+class DeploymentRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """Read-only in the admin: changes go through the services (web pages and API)."""
 
     list_display = ["id", "organisation", "category", "status", "region", "submitted_at"]
@@ -85,7 +86,7 @@ class DeploymentRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["id", "shift", "reservist", "status", "wave", "expires_at"]
     list_filter = ["status"]
     raw_id_fields = ["shift", "reservist"]
@@ -101,7 +102,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["id", "shift", "reservist", "status", "hours_worked", "no_show"]
     list_filter = ["status", "no_show"]
     raw_id_fields = ["shift", "reservist"]

@@ -216,6 +216,14 @@ def _url(model) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
 
+def _expect(model):
+    if model is AccessLog:
+        # Each read of this list is logged too (it names the readers of its rows): the
+        # warm-up read before the first count, and the first read before the second.
+        return lambda ctx, n: ctx.base + n + (1 if n == 1 else 2)
+    return lambda ctx, n: ctx.base + n
+
+
 CASES = [
     ListCase(
         model._meta.label_lower,
@@ -223,7 +231,7 @@ CASES = [
         _url(model),
         build,
         _changelist_rows,
-        expect=lambda ctx, n: ctx.base + n,
+        expect=_expect(model),
         setup=_count_base(model),
         route=model._meta.label_lower,
     )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.admin_logging import PersonalDataAdminMixin
 from training.models import (
     Course,
     CourseRequirement,
@@ -16,13 +17,19 @@ class CourseRequirementInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
+    """Courses are switched off (``active``), not deleted: the training records refer to
+    them, and the delete confirmation would list those reservists by name."""
+
     list_display = ["code", "name", "validity_months", "active"]
     search_fields = ["code", "name"]
     inlines = [CourseRequirementInline]
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(admin.ModelAdmin):
+class TrainingRecordAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["reservist", "course", "completed_on", "expires_on"]
     list_filter = ["course"]
     autocomplete_fields = ["reservist"]
@@ -46,7 +53,7 @@ class SessionSignupInline(admin.TabularInline):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
+class TrainingSessionAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["course", "region", "starts_at", "place", "capacity", "cancelled"]
     list_select_related = ["course", "region"]  # region may be empty (a national session)
     list_filter = ["course", "region", "cancelled"]

@@ -56,7 +56,7 @@ def test_detail_read_is_logged(api_as, regional_coordinator, reservist_record):
 def test_list_is_logged(api_as, regional_coordinator, reservist_record):
     api_as(regional_coordinator).get(URL)
     log = AccessLog.objects.get(user=regional_coordinator, action="list")
-    assert log.count == 1 and str(reservist_record.pk) in log.detail
+    assert log.count == 1 and log.subject_ids == [str(reservist_record.pk)]
 
 
 def test_filters(api_as, national_coordinator):
