@@ -101,7 +101,7 @@ def request_queryset(user, *, people=False):
         )
     return (
         DeploymentRequest.objects.visible_to(user)
-        .exclude(status=DeploymentRequest.Status.DRAFT)
+        .beyond_draft()
         .select_related("organisation", "region", "crisis")
         .prefetch_related(
             Prefetch("shifts", queryset=shifts),

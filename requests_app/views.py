@@ -374,6 +374,7 @@ def request_review(request, pk):
 
 
 def _visible_request(request, pk):
+    """The request if ``visible_to`` the user (a draft: only its organisation), else 404."""
     return get_object_or_404(
         DeploymentRequest.objects.visible_to(request.user).select_related(
             "organisation", "region", "crisis", "municipality"
@@ -385,10 +386,7 @@ def _visible_request(request, pk):
 @role_required("is_care_org", "is_national", "is_regional", "is_triangle")
 def request_detail(request, pk):
     req = _visible_request(request, pk)
-    if (
-        req.status == Status.DRAFT
-        and req.organisation_id in scope_of(request.user).organisation_ids
-    ):
+    if req.status == Status.DRAFT:  # visible only to its organisation: back to the form
         return redirect("requests_app:request_basics", pk=pk)
     shifts = list(
         req.shifts.annotate_confirmed()

@@ -27,7 +27,7 @@ from requests_app.errors import (
     RequestStateError,
 )
 from requests_app.matching import LIVE
-from requests_app.models import Assignment, DeploymentRequest, Shift
+from requests_app.models import Assignment, DeploymentRequest, Shift, is_draft_of_another
 from requests_app.services.booking import _shift_full, booking_transaction
 from requests_app.services.requests import can_edit_for, update_fill_state
 
@@ -39,7 +39,10 @@ MATCHING = (Status.APPROVED, Status.ESCALATED, Status.FILLED)
 
 def can_change_capacity(user, request) -> bool:
     """The owning organisation and national staff (``can_edit_for``, as for cancelling a
-    shift), and the regional coordinator of the request's region."""
+    shift), and the regional coordinator of the request's region; a draft's shifts only
+    its own organisation (a draft belongs to its organisation alone)."""
+    if is_draft_of_another(user, request):
+        return False
     if can_edit_for(user, request.organisation):
         return True
     scope = scope_of(user)

@@ -30,6 +30,7 @@ from requests_app.models import (
     Invitation,
     LadderAttestation,
     Shift,
+    is_draft_of_another,
 )
 
 Status = DeploymentRequest.Status
@@ -56,6 +57,13 @@ def can_edit_for(actor, organisation) -> bool:
 
 def _require_member(actor, organisation):
     if not can_edit_for(actor, organisation):
+        raise RequestNotAllowed(_("You may only do this for your own organisation."))
+
+
+def _require_owner_if_draft(actor, request):
+    """A draft belongs to its organisation alone (``visible_to``): national staff too
+    may not change, submit or cancel another organisation's draft."""
+    if is_draft_of_another(actor, request):
         raise RequestNotAllowed(_("You may only do this for your own organisation."))
 
 
@@ -163,6 +171,8 @@ def save_draft(organisation, data: dict, *, actor, request=None) -> DeploymentRe
         )
     if request is None:
         request = DeploymentRequest(organisation=organisation, created_by=actor)
+    elif is_draft_of_another(actor, request):
+        raise RequestNotAllowed(_("You may only do this for your own organisation."))
     elif request.status != Status.DRAFT:
         raise RequestStateError(_("Only a draft can be changed."))
     _apply_basics(request, data)
@@ -175,6 +185,7 @@ def save_draft(organisation, data: dict, *, actor, request=None) -> DeploymentRe
 
 def _require_draft(request, actor):
     _require_member(actor, request.organisation)
+    _require_owner_if_draft(actor, request)
     if request.status != Status.DRAFT:
         raise RequestStateError(_("Only a draft can be changed."))
 
@@ -240,6 +251,7 @@ def set_ladder(request, entries: list[dict], *, actor) -> tuple[list[str], dict]
 def submit_request(request, *, actor) -> DeploymentRequest:
     """Check everything (ladder via the escalation validator) and submit."""
     _require_member(actor, request.organisation)
+    _require_owner_if_draft(actor, request)
     request = DeploymentRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != Status.DRAFT:
         raise RequestStateError(_("This request has already been submitted."))
@@ -557,6 +569,7 @@ def _cancel_one_shift(shift, *, actor, reason, now) -> int:
 def cancel_shift(shift, *, actor, reason: str = "") -> Shift:
     request = shift.request
     _require_member(actor, request.organisation)
+    _require_owner_if_draft(actor, request)
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     request = _locked(request)
     if shift.cancelled_at:
@@ -582,6 +595,7 @@ def cancel_shift(shift, *, actor, reason: str = "") -> Shift:
 @transaction.atomic
 def cancel_request(request, *, actor, reason: str = "") -> DeploymentRequest:
     _require_member(actor, request.organisation)
+    _require_owner_if_draft(actor, request)
     request = _lock_shifts_then(request)
     if request.status in (Status.CANCELLED, Status.REJECTED, Status.COMPLETED):
         raise RequestStateError(
