@@ -15,7 +15,7 @@ from escalation.services import active_crisis_for_region
 from nzr import fastsql
 from nzr.tasks import enqueue
 from registry.validators import normalise_postcode, validate_postcode
-from requests_app import notify
+from requests_app import limits, notify
 from requests_app.errors import (
     RequestError,
     RequestInvalid,
@@ -85,6 +85,8 @@ def shift_problems(start, end, count) -> list[str]:
         problems.append(_("A shift lasts at most %(hours)d hours.") % {"hours": max_shift_hours()})
     if not count or count < 1:
         problems.append(_("Ask for at least one reservist."))
+    elif too_many := limits.places_problem(count):
+        problems.append(too_many)
     return problems
 
 
@@ -121,6 +123,7 @@ def _validate_for_submit(request, now) -> None:
     shifts = list(request.shifts.filter(cancelled_at__isnull=True))
     if not shifts:
         errors["shifts"] = [_("Add at least one shift.")]
+    errors.setdefault("shifts", []).extend(limits.shift_set_problems(s.start for s in shifts))
     for shift in shifts:
         problems = shift_problems(shift.start, shift.end, shift.count)
         if shift.start <= now:
@@ -131,6 +134,7 @@ def _validate_for_submit(request, now) -> None:
     messages, by_step = validate_ladder_entries(_ladder_entries(request), timezone.localdate(now))
     if messages:
         errors["ladder"] = messages
+    errors = {field: messages for field, messages in errors.items() if messages}
     if errors:
         raise RequestInvalid(errors, by_step)
 
@@ -194,13 +198,19 @@ def _require_draft(request, actor):
 def add_shifts(
     request, *, profile, start, end, count: int, repeat_days: int = 1, actor
 ) -> list[Shift]:
-    """Add a shift, repeated on ``repeat_days`` consecutive days (1 = just this one)."""
+    """Add a shift, repeated on ``repeat_days`` consecutive days (1 = just this one).
+
+    Refused when the request would get more shifts, or shifts over more days, than
+    ``limits`` allows (counting the shifts it already has)."""
     _require_draft(request, actor)
     problems = shift_problems(start, end, count)
     if problems:
         raise RequestError(problems[0], field="shifts")
-    if not 1 <= repeat_days <= 31:
-        raise RequestError(_("Repeat for 1 to 31 days."), field="repeat_days")
+    if not 1 <= repeat_days <= limits.MAX_REQUEST_DAYS:
+        raise RequestError(
+            _("Repeat for 1 to %(max)d days.") % {"max": limits.MAX_REQUEST_DAYS},
+            field="repeat_days",
+        )
     shifts = []
     for day in range(repeat_days):
         # Same wall-clock time every day, also across a daylight-saving change.
@@ -215,6 +225,10 @@ def add_shifts(
                 count=count,
             )
         )
+    existing = request.shifts.filter(cancelled_at__isnull=True).values_list("start", flat=True)
+    problems = limits.shift_set_problems([*existing, *(s.start for s in shifts)])
+    if problems:
+        raise RequestError(problems[0], field="repeat_days")
     Shift.objects.bulk_create(shifts)
     log_action(request, "request.shifts_added", actor, count=len(shifts))
     return shifts
@@ -297,6 +311,10 @@ def create_request(organisation, data: dict, *, actor) -> DeploymentRequest:
     _require_member(actor, organisation)
     errors: dict[str, list[str]] = {}
     shifts = data.get("shifts") or []
+    if too_many := limits.too_many_shifts(len(shifts)):
+        raise RequestInvalid({"shifts": [too_many]})  # before looking at each of them
+    if problems := limits.shift_set_problems(s.get("start") for s in shifts):
+        errors["shifts"] = problems
     for i, s in enumerate(shifts):
         for p in shift_problems(s.get("start"), s.get("end"), s.get("count")):
             errors.setdefault("shifts", []).append(
