@@ -290,7 +290,10 @@ class AssignSerializer(serializers.Serializer):
 class CandidateSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     reservist = serializers.IntegerField()
-    name = serializers.CharField()
+    name = serializers.CharField(
+        allow_null=True,
+        help_text=_("Null for a reservist outside your register (another home region)."),
+    )
     home_region = serializers.CharField(allow_null=True)
     readiness = serializers.CharField()
     recent_deployments = serializers.IntegerField()

@@ -21,6 +21,7 @@ from escalation.models import LadderStep
 from escalation.priority import ranks_on, with_reasons
 from registry.models import Reservist
 from requests_app import forms, services
+from requests_app.candidates import candidate_rows
 from requests_app.errors import RequestInvalid
 from requests_app.matching import ranked_for_shift
 from requests_app.models import (
@@ -597,16 +598,10 @@ def shift_candidates(request, pk):
             except DomainError as exc:
                 messages.error(request, str(exc))
         return redirect("requests_app:shift_candidates", pk=pk)
-    ranked = ranked_for_shift(shift)[:100]
-    ids = [r.candidate.reservist_id for r in ranked]
-    invited = dict(
-        Invitation.objects.filter(shift=shift, reservist_id__in=ids).values_list(
-            "reservist_id", "status"
-        )
-    )
-    if ids:
+    rows = candidate_rows(request.user, shift, ranked_for_shift(shift)[:100])
+    if rows:
+        ids = [r.reservist for r in rows]
         log_list(request, request.user, Reservist, ids, detail=f"candidates shift {shift.pk}")
-    rows = [(r, invited.get(r.candidate.reservist_id, "")) for r in ranked]
     booked = shift.assignments.filter(status__in=["confirmed", "completed"]).count()
     return render(
         request,
