@@ -134,7 +134,7 @@ def _validate_for_submit(request, now) -> None:
     messages, by_step = validate_ladder_entries(_ladder_entries(request), timezone.localdate(now))
     if messages:
         errors["ladder"] = messages
-    errors = {field: messages for field, messages in errors.items() if messages}
+    errors = {field: found for field, found in errors.items() if found}
     if errors:
         raise RequestInvalid(errors, by_step)
 
@@ -175,10 +175,8 @@ def save_draft(organisation, data: dict, *, actor, request=None) -> DeploymentRe
         )
     if request is None:
         request = DeploymentRequest(organisation=organisation, created_by=actor)
-    elif is_draft_of_another(actor, request):
-        raise RequestNotAllowed(_("You may only do this for your own organisation."))
-    elif request.status != Status.DRAFT:
-        raise RequestStateError(_("Only a draft can be changed."))
+    else:
+        _require_draft(request, actor)
     _apply_basics(request, data)
     created = request.pk is None
     request.save()
@@ -225,6 +223,7 @@ def add_shifts(
                 count=count,
             )
         )
+    _locked(request)  # counted under the request's lock: two adds at once stay in the limits
     existing = request.shifts.filter(cancelled_at__isnull=True).values_list("start", flat=True)
     problems = limits.shift_set_problems([*existing, *(s.start for s in shifts)])
     if problems:
