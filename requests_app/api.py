@@ -1,6 +1,8 @@
 """REST API of the requests app (paths and field names per api.md). Thin: every
 write calls a service; every queryset goes through ``visible_to``."""
 
+from dataclasses import asdict
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,6 +20,7 @@ from accounts.scope import scope_of
 from escalation.priority import ranks_on, with_reasons
 from registry.models import Reservist
 from requests_app import services
+from requests_app.candidates import candidate_rows
 from requests_app.errors import RequestInvalid
 from requests_app.matching import ranked_for_shift
 from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation, Shift
@@ -101,7 +104,7 @@ def request_queryset(user, *, people=False):
         )
     return (
         DeploymentRequest.objects.visible_to(user)
-        .exclude(status=DeploymentRequest.Status.DRAFT)
+        .beyond_draft()
         .select_related("organisation", "region", "crisis")
         .prefetch_related(
             Prefetch("shifts", queryset=shifts),
@@ -290,34 +293,17 @@ class ShiftViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=CandidateSerializer(many=True))
     @action(detail=True, methods=["get"])
     def candidates(self, request, pk=None):
-        """Eligible reservists for the shift, ranked, with the reasons."""
+        """Eligible reservists for the shift, ranked, with the reasons. ``name`` is null
+        for a reservist outside the caller's register (``requests_app.candidates``)."""
         shift = self.get_object()
-        ranked = ranked_for_shift(shift)
-        page = self.paginate_queryset(ranked)
-        ids = [r.candidate.reservist_id for r in page]
-        invited = dict(
-            Invitation.objects.filter(shift=shift, reservist_id__in=ids).values_list(
-                "reservist_id", "status"
-            )
-        )
-        codes = dict(Reservist.objects.filter(pk__in=ids).values_list("pk", "home_region__code"))
-        if ids:
+        page = self.paginate_queryset(ranked_for_shift(shift))
+        rows = candidate_rows(request.user, shift, page)
+        if rows:
+            ids = [r.reservist for r in rows]
             log_list(request, request.user, Reservist, ids, detail=f"candidates shift {shift.pk}")
-        data = [
-            {
-                "position": r.position,
-                "reservist": r.candidate.reservist_id,
-                "name": r.candidate.name,
-                "home_region": codes.get(r.candidate.reservist_id),
-                "readiness": r.candidate.readiness,
-                "recent_deployments": r.candidate.recent_deployments,
-                "response_rate": r.candidate.response_rate,
-                "reasons": r.reasons,
-                "invitation": invited.get(r.candidate.reservist_id),
-            }
-            for r in page
-        ]
-        return self.get_paginated_response(CandidateSerializer(data, many=True).data)
+        return self.get_paginated_response(
+            CandidateSerializer([asdict(r) for r in rows], many=True).data
+        )
 
     @extend_schema(request=AssignSerializer, responses={201: AssignmentSerializer})
     @action(detail=True, methods=["post"])

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from escalation.models import Crisis
 from registry.models import Municipality, Profile, Sector
 from registry.validators import normalise_postcode, validate_postcode
+from requests_app.limits import MAX_PLACES_PER_SHIFT, MAX_REQUEST_DAYS
 from requests_app.models import CareOrganisation, DeploymentRequest
-from requests_app.services.capacity import MAX_PLACES
 
 
 class MunicipalityChoiceField(forms.ModelChoiceField):
@@ -121,11 +121,13 @@ class ShiftForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         help_text=_("An end before the start means the shift ends the next day."),
     )
-    count = forms.IntegerField(label=_("How many reservists"), min_value=1, max_value=100)
+    count = forms.IntegerField(
+        label=_("How many reservists"), min_value=1, max_value=MAX_PLACES_PER_SHIFT
+    )
     repeat_days = forms.IntegerField(
         label=_("Repeat this shift for how many days"),
         min_value=1,
-        max_value=31,
+        max_value=MAX_REQUEST_DAYS,
         initial=1,
         help_text=_("1 = only this day; 14 = this day and the 13 days after it."),
     )
@@ -209,7 +211,7 @@ class ShiftCapacityForm(forms.Form):
     count = forms.IntegerField(
         label=_("Number of reservists needed"),
         min_value=1,
-        max_value=MAX_PLACES,
+        max_value=MAX_PLACES_PER_SHIFT,
         help_text=_("Not fewer than the reservists already booked."),
     )
     reason = forms.CharField(

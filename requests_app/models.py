@@ -68,16 +68,37 @@ class CareOrganisation(models.Model):
 
 class DeploymentRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """National staff and the triangle: all; regional: own region; members: own organisation."""
+        """Members of the organisation: all its requests, drafts included. Everyone else
+        sees submitted requests only (never a draft): national staff and the triangle
+        all of them, a regional coordinator those of their region.
+
+        A draft belongs to its organisation alone until it is submitted: nobody else
+        reads, changes, submits or cancels it (``is_draft_of_another``). The web pages,
+        the API, the admin and every shift, invitation and assignment queryset are built
+        on this one method, so they agree on what a user sees."""
         scope = scope_of(user)
+        own = Q(organisation_id__in=scope.organisation_ids)
         if scope.is_national or scope.is_triangle:
-            return self
-        q = Q(pk__in=[])
-        if scope.is_regional:
-            q |= Q(region_id__in=scope.region_ids)
-        if scope.is_care_org:
-            q |= Q(organisation_id__in=scope.organisation_ids)
-        return self.filter(q)
+            others = Q()
+        elif scope.is_regional:
+            others = Q(region_id__in=scope.region_ids)
+        else:
+            return self.filter(own)
+        return self.filter(own | (others & ~Q(status=DeploymentRequest.Status.DRAFT)))
+
+    def beyond_draft(self):
+        """Requests that were submitted (any status but draft). The API knows no drafts
+        (api.md: a request is created submitted, in one call)."""
+        return self.exclude(status=DeploymentRequest.Status.DRAFT)
+
+
+def is_draft_of_another(user, request) -> bool:
+    """The rule of ``DeploymentRequestQuerySet.visible_to`` for one request in hand: a
+    draft of an organisation the user is no member of (the services refuse it)."""
+    return (
+        request.status == DeploymentRequest.Status.DRAFT
+        and request.organisation_id not in scope_of(user).organisation_ids
+    )
 
 
 class DeploymentRequest(models.Model):

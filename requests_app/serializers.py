@@ -8,8 +8,8 @@ from rest_framework import serializers
 from escalation.models import Crisis, LadderStep
 from nzr.api_fields import CharField, SlugRelatedField
 from registry.models import Municipality, Profile
+from requests_app import limits
 from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation, Shift
-from requests_app.services.capacity import MAX_PLACES
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -88,7 +88,7 @@ class ShiftCapacitySerializer(serializers.Serializer):
     count = serializers.IntegerField(
         required=False,
         min_value=1,
-        max_value=MAX_PLACES,
+        max_value=limits.MAX_PLACES_PER_SHIFT,
         help_text=_("The number of reservists the shift needs."),
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
@@ -172,13 +172,31 @@ class QueueEntrySerializer(RequestSerializer):
         read_only_fields = fields
 
 
+class ShiftListSerializer(serializers.ListSerializer):
+    """The shifts of a new request, bounded as a whole by ``requests_app.limits``: too
+    many is refused before any shift is looked at; too many days once they are read.
+    Errors are the field's own: ``{"shifts": ["..."]}``."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and (too_many := limits.too_many_shifts(len(data))):
+            raise serializers.ValidationError([too_many])
+        shifts = super().to_internal_value(data)
+        problems = limits.shift_set_problems(s["start"] for s in shifts)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return shifts
+
+
 class ShiftWriteSerializer(serializers.Serializer):
     profile = serializers.SlugRelatedField(
         slug_field="code", queryset=Profile.objects.filter(active=True)
     )
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    count = serializers.IntegerField(min_value=1, max_value=500)
+    count = serializers.IntegerField(min_value=1, max_value=limits.MAX_PLACES_PER_SHIFT)
+
+    class Meta:
+        list_serializer_class = ShiftListSerializer
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:
@@ -272,7 +290,10 @@ class AssignSerializer(serializers.Serializer):
 class CandidateSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     reservist = serializers.IntegerField()
-    name = serializers.CharField()
+    name = serializers.CharField(
+        allow_null=True,
+        help_text=_("Null for a reservist outside your register (another home region)."),
+    )
     home_region = serializers.CharField(allow_null=True)
     readiness = serializers.CharField()
     recent_deployments = serializers.IntegerField()

@@ -21,6 +21,7 @@ from escalation.models import LadderStep
 from escalation.priority import ranks_on, with_reasons
 from registry.models import Reservist
 from requests_app import forms, services
+from requests_app.candidates import candidate_rows
 from requests_app.errors import RequestInvalid
 from requests_app.matching import ranked_for_shift
 from requests_app.models import (
@@ -374,6 +375,7 @@ def request_review(request, pk):
 
 
 def _visible_request(request, pk):
+    """The request if ``visible_to`` the user (a draft: only its organisation), else 404."""
     return get_object_or_404(
         DeploymentRequest.objects.visible_to(request.user).select_related(
             "organisation", "region", "crisis", "municipality"
@@ -385,10 +387,7 @@ def _visible_request(request, pk):
 @role_required("is_care_org", "is_national", "is_regional", "is_triangle")
 def request_detail(request, pk):
     req = _visible_request(request, pk)
-    if (
-        req.status == Status.DRAFT
-        and req.organisation_id in scope_of(request.user).organisation_ids
-    ):
+    if req.status == Status.DRAFT:  # visible only to its organisation: back to the form
         return redirect("requests_app:request_basics", pk=pk)
     shifts = list(
         req.shifts.annotate_confirmed()
@@ -599,16 +598,10 @@ def shift_candidates(request, pk):
             except DomainError as exc:
                 messages.error(request, str(exc))
         return redirect("requests_app:shift_candidates", pk=pk)
-    ranked = ranked_for_shift(shift)[:100]
-    ids = [r.candidate.reservist_id for r in ranked]
-    invited = dict(
-        Invitation.objects.filter(shift=shift, reservist_id__in=ids).values_list(
-            "reservist_id", "status"
-        )
-    )
-    if ids:
+    rows = candidate_rows(request.user, shift, ranked_for_shift(shift)[:100])
+    if rows:
+        ids = [r.reservist for r in rows]
         log_list(request, request.user, Reservist, ids, detail=f"candidates shift {shift.pk}")
-    rows = [(r, invited.get(r.candidate.reservist_id, "")) for r in ranked]
     booked = shift.assignments.filter(status__in=["confirmed", "completed"]).count()
     return render(
         request,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import log_action
 from accounts.scope import scope_of
 from nzr.tasks import enqueue
+from requests_app import limits
 from requests_app.errors import (
     CapacityBelowBookingsError,
     RequestError,
@@ -27,19 +28,21 @@ from requests_app.errors import (
     RequestStateError,
 )
 from requests_app.matching import LIVE
-from requests_app.models import Assignment, DeploymentRequest, Shift
+from requests_app.models import Assignment, DeploymentRequest, Shift, is_draft_of_another
 from requests_app.services.booking import _shift_full, booking_transaction
 from requests_app.services.requests import can_edit_for, update_fill_state
 
 Status = DeploymentRequest.Status
-MAX_PLACES = 500  # as when the shift is created through the API
 CLOSED = (Status.CANCELLED, Status.REJECTED, Status.COMPLETED)
 MATCHING = (Status.APPROVED, Status.ESCALATED, Status.FILLED)
 
 
 def can_change_capacity(user, request) -> bool:
     """The owning organisation and national staff (``can_edit_for``, as for cancelling a
-    shift), and the regional coordinator of the request's region."""
+    shift), and the regional coordinator of the request's region; a draft's shifts only
+    its own organisation (a draft belongs to its organisation alone)."""
+    if is_draft_of_another(user, request):
+        return False
     if can_edit_for(user, request.organisation):
         return True
     scope = scope_of(user)
@@ -58,11 +61,8 @@ def _check_count(count) -> int:
         raise RequestError(_("Enter a whole number of places."), field="count")
     if count < 1:
         raise RequestError(_("Ask for at least one reservist."), field="count")
-    if count > MAX_PLACES:
-        raise RequestError(
-            _("Ask for at most %(max)d reservists per shift.") % {"max": MAX_PLACES},
-            field="count",
-        )
+    if too_many := limits.places_problem(count):
+        raise RequestError(too_many, field="count")
     return count
 
 

@@ -15,7 +15,7 @@ from escalation.services import active_crisis_for_region
 from nzr import fastsql
 from nzr.tasks import enqueue
 from registry.validators import normalise_postcode, validate_postcode
-from requests_app import notify
+from requests_app import limits, notify
 from requests_app.errors import (
     RequestError,
     RequestInvalid,
@@ -30,6 +30,7 @@ from requests_app.models import (
     Invitation,
     LadderAttestation,
     Shift,
+    is_draft_of_another,
 )
 
 Status = DeploymentRequest.Status
@@ -59,6 +60,13 @@ def _require_member(actor, organisation):
         raise RequestNotAllowed(_("You may only do this for your own organisation."))
 
 
+def _require_owner_if_draft(actor, request):
+    """A draft belongs to its organisation alone (``visible_to``): national staff too
+    may not change, submit or cancel another organisation's draft."""
+    if is_draft_of_another(actor, request):
+        raise RequestNotAllowed(_("You may only do this for your own organisation."))
+
+
 def _require_national(actor):
     if not scope_of(actor).is_national:
         raise RequestNotAllowed(_("Only a national coordinator may do this."))
@@ -77,6 +85,8 @@ def shift_problems(start, end, count) -> list[str]:
         problems.append(_("A shift lasts at most %(hours)d hours.") % {"hours": max_shift_hours()})
     if not count or count < 1:
         problems.append(_("Ask for at least one reservist."))
+    elif too_many := limits.places_problem(count):
+        problems.append(too_many)
     return problems
 
 
@@ -113,6 +123,7 @@ def _validate_for_submit(request, now) -> None:
     shifts = list(request.shifts.filter(cancelled_at__isnull=True))
     if not shifts:
         errors["shifts"] = [_("Add at least one shift.")]
+    errors.setdefault("shifts", []).extend(limits.shift_set_problems(s.start for s in shifts))
     for shift in shifts:
         problems = shift_problems(shift.start, shift.end, shift.count)
         if shift.start <= now:
@@ -123,6 +134,7 @@ def _validate_for_submit(request, now) -> None:
     messages, by_step = validate_ladder_entries(_ladder_entries(request), timezone.localdate(now))
     if messages:
         errors["ladder"] = messages
+    errors = {field: found for field, found in errors.items() if found}
     if errors:
         raise RequestInvalid(errors, by_step)
 
@@ -163,8 +175,8 @@ def save_draft(organisation, data: dict, *, actor, request=None) -> DeploymentRe
         )
     if request is None:
         request = DeploymentRequest(organisation=organisation, created_by=actor)
-    elif request.status != Status.DRAFT:
-        raise RequestStateError(_("Only a draft can be changed."))
+    else:
+        _require_draft(request, actor)
     _apply_basics(request, data)
     created = request.pk is None
     request.save()
@@ -175,6 +187,7 @@ def save_draft(organisation, data: dict, *, actor, request=None) -> DeploymentRe
 
 def _require_draft(request, actor):
     _require_member(actor, request.organisation)
+    _require_owner_if_draft(actor, request)
     if request.status != Status.DRAFT:
         raise RequestStateError(_("Only a draft can be changed."))
 
@@ -183,13 +196,19 @@ def _require_draft(request, actor):
 def add_shifts(
     request, *, profile, start, end, count: int, repeat_days: int = 1, actor
 ) -> list[Shift]:
-    """Add a shift, repeated on ``repeat_days`` consecutive days (1 = just this one)."""
+    """Add a shift, repeated on ``repeat_days`` consecutive days (1 = just this one).
+
+    Refused when the request would get more shifts, or shifts over more days, than
+    ``limits`` allows (counting the shifts it already has)."""
     _require_draft(request, actor)
     problems = shift_problems(start, end, count)
     if problems:
         raise RequestError(problems[0], field="shifts")
-    if not 1 <= repeat_days <= 31:
-        raise RequestError(_("Repeat for 1 to 31 days."), field="repeat_days")
+    if not 1 <= repeat_days <= limits.MAX_REQUEST_DAYS:
+        raise RequestError(
+            _("Repeat for 1 to %(max)d days.") % {"max": limits.MAX_REQUEST_DAYS},
+            field="repeat_days",
+        )
     shifts = []
     for day in range(repeat_days):
         # Same wall-clock time every day, also across a daylight-saving change.
@@ -204,6 +223,11 @@ def add_shifts(
                 count=count,
             )
         )
+    _locked(request)  # counted under the request's lock: two adds at once stay in the limits
+    existing = request.shifts.filter(cancelled_at__isnull=True).values_list("start", flat=True)
+    problems = limits.shift_set_problems([*existing, *(s.start for s in shifts)])
+    if problems:
+        raise RequestError(problems[0], field="repeat_days")
     Shift.objects.bulk_create(shifts)
     log_action(request, "request.shifts_added", actor, count=len(shifts))
     return shifts
@@ -240,6 +264,7 @@ def set_ladder(request, entries: list[dict], *, actor) -> tuple[list[str], dict]
 def submit_request(request, *, actor) -> DeploymentRequest:
     """Check everything (ladder via the escalation validator) and submit."""
     _require_member(actor, request.organisation)
+    _require_owner_if_draft(actor, request)
     request = DeploymentRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != Status.DRAFT:
         raise RequestStateError(_("This request has already been submitted."))
@@ -285,6 +310,10 @@ def create_request(organisation, data: dict, *, actor) -> DeploymentRequest:
     _require_member(actor, organisation)
     errors: dict[str, list[str]] = {}
     shifts = data.get("shifts") or []
+    if too_many := limits.too_many_shifts(len(shifts)):
+        raise RequestInvalid({"shifts": [too_many]})  # before looking at each of them
+    if problems := limits.shift_set_problems(s.get("start") for s in shifts):
+        errors["shifts"] = problems
     for i, s in enumerate(shifts):
         for p in shift_problems(s.get("start"), s.get("end"), s.get("count")):
             errors.setdefault("shifts", []).append(
@@ -557,6 +586,7 @@ def _cancel_one_shift(shift, *, actor, reason, now) -> int:
 def cancel_shift(shift, *, actor, reason: str = "") -> Shift:
     request = shift.request
     _require_member(actor, request.organisation)
+    _require_owner_if_draft(actor, request)
     shift = Shift.objects.select_for_update().get(pk=shift.pk)
     request = _locked(request)
     if shift.cancelled_at:
@@ -582,6 +612,7 @@ def cancel_shift(shift, *, actor, reason: str = "") -> Shift:
 @transaction.atomic
 def cancel_request(request, *, actor, reason: str = "") -> DeploymentRequest:
     _require_member(actor, request.organisation)
+    _require_owner_if_draft(actor, request)
     request = _lock_shifts_then(request)
     if request.status in (Status.CANCELLED, Status.REJECTED, Status.COMPLETED):
         raise RequestStateError(
