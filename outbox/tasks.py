@@ -43,12 +43,11 @@ def deliver(message_id: int):
         return "skipped"
     try:
         with transaction.atomic():
-            sql.bound_idle_in_transaction(int(getattr(settings, "NZR_OUTBOX_RUN_IDLE_SECONDS", 300)))
+            sql.bound_idle_in_transaction(
+                int(getattr(settings, "NZR_OUTBOX_RUN_IDLE_SECONDS", 300))
+            )
             message = (
-                OutboxMessage.objects.unfinished()
-                .select_for_update()
-                .filter(pk=message_id)
-                .first()
+                OutboxMessage.objects.unfinished().select_for_update().filter(pk=message_id).first()
             )
             if message is None:
                 return "skipped"
