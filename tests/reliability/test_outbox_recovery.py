@@ -154,22 +154,23 @@ def test_a_second_delivery_during_a_run_is_skipped_at_once_and_the_effect_happen
     first, second = [], []
     run = threading.Thread(target=_deliver_in_thread, args=(message.pk, first))
     run.start()
+    copy = threading.Thread(target=_deliver_in_thread, args=(message.pk, second))
     try:
         assert redis_client.blpop([started], timeout=60) is not None
         # The copy Redis kept arrives while the relay's copy runs: it must not wait for it.
-        copy = threading.Thread(target=_deliver_in_thread, args=(message.pk, second))
         copy.start()
         copy.join(timeout=30)
-        assert not copy.is_alive(), "the second delivery waited for the first run"
-        assert second == ["skipped"]
-        assert run.is_alive()
+        copy_waited, first_still_running = copy.is_alive(), run.is_alive()
     finally:
-        redis_client.rpush(release, "go")
+        redis_client.rpush(release, "go", "go")  # one for each run, should both have started
         run.join(timeout=60)
+        copy.join(timeout=60)
+    assert DeliveryProbe.objects.filter(key=key).count() == 1  # the effect, once
+    assert not copy_waited, "the second delivery waited for the first run"
+    assert second == ["skipped"] and first_still_running
     assert first == ["done"]
     message.refresh_from_db()
     assert message.processed_at is not None and message.runs == 1
-    assert DeliveryProbe.objects.filter(key=key).count() == 1
 
 
 @needs_postgres
@@ -188,10 +189,10 @@ def test_two_simultaneous_deliveries_of_one_message_run_it_once():
             t.start()
         for t in threads:
             t.join(timeout=60)
+        assert DeliveryProbe.objects.filter(key=key).count() == 1  # the effect, once
         assert sorted(results) == ["done", "skipped"]
         message.refresh_from_db()
         assert message.runs == 1 and message.processed_at is not None
-        assert DeliveryProbe.objects.filter(key=key).count() == 1
 
 
 @needs_postgres
