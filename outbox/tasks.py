@@ -35,9 +35,9 @@ def deliver(message_id: int):
     if the worker dies half-way, both roll back, PostgreSQL releases the lock, and the
     relay publishes the message again. The lock is waited for, not skipped: after a won
     claim only short locks remain (a losing claim's statement, a relay batch), and
-    skipping them would leave the message unrun. The transaction may not sit idle longer than
-    ``NZR_OUTBOX_RUN_IDLE_SECONDS`` (300), so a vanished worker's lock does not
-    outlive it for long.
+    skipping them would leave the message unrun. The transaction may not sit idle
+    longer than ``NZR_OUTBOX_RUN_IDLE_SECONDS`` (300), so a vanished worker's lock does
+    not outlive it for long.
     """
     if not claim(message_id):
         return "skipped"
