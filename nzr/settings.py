@@ -263,9 +263,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands an unacknowledged message to another worker after visibility_timeout. The
+# outbox relay redelivers within about a minute (below); Redis's own redelivery stays a
+# backstop far beyond any run, so it never copies a task that is still running, and a
+# late copy it does send is skipped by the delivery's claim (docs/reliability.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by nzr/celery.py from each app's schedule
+# The outbox relay (beat, every 15 s; outbox/relay.py): a publish no worker started within
+# UNSTARTED seconds was lost by the broker (relayed when its broker queue is empty, else
+# after REDELIVER seconds); a started run that no longer holds its row lock and did not
+# finish within INFLIGHT seconds was a killed worker. RUN_IDLE bounds how long a run's
+# transaction may sit idle (a vanished worker's row lock).
+NZR_OUTBOX_UNSTARTED_SECONDS = env_int("NZR_OUTBOX_UNSTARTED_SECONDS", 45)
+NZR_OUTBOX_INFLIGHT_SECONDS = env_int("NZR_OUTBOX_INFLIGHT_SECONDS", 45)
+NZR_OUTBOX_REDELIVER_SECONDS = env_int("NZR_OUTBOX_REDELIVER_SECONDS", 900)
+NZR_OUTBOX_RUN_IDLE_SECONDS = env_int("NZR_OUTBOX_RUN_IDLE_SECONDS", 300)
 
 # django-import-export's admin exports, should an admin offer them: only CSV and XLSX,
 # written by the project's one export writer (formulas neutralised, see accounts.exporting).

@@ -46,7 +46,7 @@ def enqueue(task, *args, **kwargs):
 
 
 def enqueue_for_relay(task, *args, **kwargs):
-    """Like ``enqueue``, but not published at the commit: the relay (beat, every minute,
+    """Like ``enqueue``, but not published at the commit: the relay (beat, every 15 s,
     messages older than ``NZR_OUTBOX_MIN_AGE_SECONDS``) hands it to the broker.
 
     For side effects that may wait a minute, on hot paths: publishing at once costs the

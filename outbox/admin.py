@@ -10,8 +10,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "task",
         "created_at",
         "sent_at",
+        "started_at",
         "processed_at",
         "attempts",
+        "runs",
         "failures",
         "dead_at",
     ]

@@ -4,9 +4,19 @@
 the domain change. After the commit it is published to Celery at once; if the
 broker is down the row stays and ``outbox.relay.relay_pending`` publishes it
 later (beat task and ``manage.py relay_outbox``). The worker runs the task
-through ``outbox.tasks.deliver``, which locks the row, skips it if it was
-already processed, and marks it processed in the same transaction as the
+through ``outbox.tasks.deliver``, which first claims the row for this publish
+(``started_at``, ``runs``, ``started_attempt``: committed at once, so the relay
+sees that the broker handed the message over), then locks the row, skips it if
+it was already processed, and marks it processed in the same transaction as the
 task's own writes: a message published twice runs once.
+
+Timeline of a row: ``sent_at``/``attempts`` (last publish, written just before
+it), ``started_at``/``started_attempt`` (a worker took publish number
+``started_attempt``), ``processed_at`` (done). A publish not started within
+``NZR_OUTBOX_UNSTARTED_SECONDS`` was lost by the broker; a start whose row is
+no longer locked by its run and not processed within
+``NZR_OUTBOX_INFLIGHT_SECONDS`` was a worker that died: the relay publishes both
+again (``outbox.relay``).
 """
 
 import uuid
@@ -29,6 +39,15 @@ class OutboxMessageQuerySet(models.QuerySet):
     def unfinished(self):
         return self.filter(processed_at__isnull=True, dead_at__isnull=True)
 
+    def claimable(self):
+        """Unfinished and not yet started for its latest publish: a delivery may take it.
+
+        ``started_attempt < attempts`` means the relay published it again after the last
+        start (it judged that run dead), so the new copy may run it."""
+        return self.unfinished().filter(
+            Q(started_attempt__isnull=True) | Q(started_attempt__lt=models.F("attempts"))
+        )
+
 
 class OutboxMessage(models.Model):
     task = models.CharField(_("task"), max_length=200)
@@ -44,6 +63,11 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(_("publish attempts"), default=0)
     failures = models.PositiveIntegerField(_("failed runs"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    started_at = models.DateTimeField(_("delivery started at"), null=True, blank=True)
+    started_attempt = models.PositiveIntegerField(
+        _("publish the last start answered"), null=True, blank=True
+    )
+    runs = models.PositiveIntegerField(_("deliveries started"), default=0)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
     dead_at = models.DateTimeField(_("given up at"), null=True, blank=True)
 

@@ -1,30 +1,55 @@
 """Celery side of the outbox: ``deliver`` runs a message once; ``relay`` is the beat job."""
 
 from celery import current_app, shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from outbox import sql
 from outbox.models import DeliveryProbe, OutboxMessage
 from outbox.relay import record_failure, relay_pending
 
 BEAT_SCHEDULE = {
-    "outbox-relay": {"task": "outbox.relay", "schedule": 60.0},
+    # Every 15 s: with nothing due this is one indexed query on the unfinished rows.
+    "outbox-relay": {"task": "outbox.relay", "schedule": 15.0},
 }
+
+
+def claim(message_id: int) -> bool:
+    """Take the latest publish of message ``message_id`` for this delivery, atomically.
+
+    Committed before the run (outside a caller's transaction), so the relay sees that
+    a worker took the message (``started_at``). A second copy of the same publish
+    (Redis kept the original and the relay sent another, or Redis redelivered it)
+    finds ``started_attempt == attempts`` and is skipped at once, also while the first
+    run still holds the row (see ``outbox.sql.claim``)."""
+    return sql.claim(message_id, timezone.now())
 
 
 @shared_task(name="outbox.deliver", acks_late=True, ignore_result=True)
 def deliver(message_id: int):
     """Run the task of outbox message ``message_id`` at most once.
 
-    The message row is locked for the whole run, so a second delivery of the
-    same message waits and then sees ``processed_at`` set. ``processed_at`` is
-    written in the same transaction as the task's own writes: if the worker
-    dies half-way, both roll back and the relay publishes the message again.
+    First the claim (see ``claim``). Then the run, in one transaction that locks the
+    message row ``FOR UPDATE`` and writes ``processed_at`` with the task's own writes:
+    if the worker dies half-way, both roll back, PostgreSQL releases the lock, and the
+    relay publishes the message again. The lock is waited for, not skipped: after a won
+    claim only short locks remain (a losing claim's statement, a relay batch), and
+    skipping them would leave the message unrun. The transaction may not sit idle
+    longer than ``NZR_OUTBOX_RUN_IDLE_SECONDS`` (300), so a vanished worker's lock does
+    not outlive it for long.
     """
+    if not claim(message_id):
+        return "skipped"
     try:
         with transaction.atomic():
-            message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-            if message is None or message.processed_at or message.dead_at:
+            sql.bound_idle_in_transaction(
+                int(getattr(settings, "NZR_OUTBOX_RUN_IDLE_SECONDS", 300))
+            )
+            message = (
+                OutboxMessage.objects.unfinished().select_for_update().filter(pk=message_id).first()
+            )
+            if message is None:
                 return "skipped"
             task = current_app.tasks[message.task]
             task(*message.args, **message.kwargs)
@@ -52,7 +77,6 @@ def probe(key: str, *, wait_list: str = "", started_list: str = "", fail: bool =
     DeliveryProbe.objects.create(key=key)
     if started_list or wait_list:
         import redis
-        from django.conf import settings
 
         client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=None)
         if started_list:

@@ -132,3 +132,17 @@ def workers(transactional_db):
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def drain(queue, redis_client):
+    """Publish a sentinel probe to ``queue`` and block until the (solo) worker reaches it:
+    everything published before it has then been processed and committed."""
+    from outbox.models import OutboxMessage
+    from outbox.relay import publish
+
+    started = f"nzr:test:started:{uuid.uuid4().hex}"
+    sentinel = OutboxMessage.objects.create(
+        task="outbox.probe", args=["sentinel"], kwargs={"started_list": started}, attempts=1
+    )
+    publish(sentinel, queue=queue)
+    assert redis_client.blpop([started], timeout=60) is not None, "worker did not answer in 60 s"
