@@ -242,8 +242,8 @@ def _form(**fields):
 @pytest.mark.parametrize(
     "planned_on, report, expected",
     [
-        (1, "Verslag", "has not taken place yet"),
-        (-1, "", "written report"),
+        (1, "Verslag", "nog niet plaatsgevonden"),  # pages speak Dutch
+        (-1, "", "schriftelijke verslag"),
     ],
     ids=["future date", "no report"],
 )
@@ -261,7 +261,6 @@ def test_admin_refuses_approval_next_to_the_decision_field(
             decision="approved",
             decision_reason="Ja",
         ),
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200  # the form again, with the error
     errors = response.context["adminform"].form.errors
@@ -281,11 +280,10 @@ def test_admin_refuses_a_mission_dated_before_opening(
             fact_finding_planned_on=days(-10).isoformat(),
             fact_finding_nzr_member=str(national_coordinator.pk),
         ),
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "before the escalation was opened" in errors["fact_finding_planned_on"][0]
+    assert "vóór de opening van de escalatie" in errors["fact_finding_planned_on"][0]
     assert Escalation.objects.get(pk=escalation.pk).fact_finding_planned_on is None
 
 
