@@ -19,6 +19,7 @@ from accounts.audit import history_of, log_action
 from accounts.errors import DomainError
 from accounts.scope import scope_of
 from escalation import services
+from escalation.facts import Mission, decision_problems, planning_problems
 from escalation.models import (
     Crisis,
     CrisisAvailabilityCall,
@@ -295,10 +296,14 @@ class EscalationForm(forms.ModelForm):
             )
         if "decision" in self.fields:
             self.fields["decision"].help_text = _(
-                "Only after the fact-finding mission is planned. A decision closes the escalation."
+                "Approve only after the fact-finding mission has taken place, with an NZR "
+                "member and its report. A decision closes the escalation."
             )
 
     def clean(self):
+        """The rules of ``escalation.facts`` on the values about to be saved, so that the
+        errors stand next to the fields; ``save_model`` then calls the services, which
+        check the same rules again under the row lock."""
         data = super().clean()
         planned_on = data.get("fact_finding_planned_on")
         member = data.get("fact_finding_nzr_member")
@@ -307,12 +312,20 @@ class EscalationForm(forms.ModelForm):
                 "fact_finding_nzr_member" if planned_on else "fact_finding_planned_on",
                 _("Give both the date of the mission and the NZR member who takes part."),
             )
+        if self.instance.pk is None:
+            return data
+        mission = Mission.of(
+            self.instance,
+            planned_on=planned_on,
+            nzr_member_id=member.pk if member else None,
+            report=data.get("fact_finding_report", ""),
+        )
+        if planned_on and "fact_finding_planned_on" in self.changed_data:
+            for problem in planning_problems(mission):
+                self.add_error("fact_finding_planned_on", problem)
         if data.get("decision"):
-            if not (planned_on and member):
-                self.add_error(
-                    "decision",
-                    _("Plan the fact-finding mission (date and NZR member) before deciding."),
-                )
+            for problem in decision_problems(mission, data["decision"]):
+                self.add_error("decision", problem)
             if not (data.get("decision_reason") or "").strip():
                 self.add_error("decision_reason", _("Give the reason for the decision."))
         elif (data.get("decision_reason") or "").strip():

@@ -3,15 +3,22 @@
 import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
 from accounts.permissions import IsTriangleOrNational
 from accounts.scope import scope_of
 from escalation import services
+from escalation.errors import FactsError
 from escalation.models import Crisis, Escalation, LadderStep
 from nzr.api_fields import BooleanFilter, CharField, SlugRelatedField, within_service_years
 from registry.models import Region
@@ -236,6 +243,11 @@ class DecisionInputSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+def _facts_invalid(exc: FactsError) -> ValidationError:
+    """A refusal by the fact-finding rules as a 400 listing every reason under its field."""
+    return ValidationError({exc.field: exc.messages, "code": exc.code})
+
+
 @extend_schema_view(list=extend_schema(summary="Escalations to the triangle (MSOB)"))
 class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Requests the reserve cannot fill, reviewed by the triangle (Defensie, GGD-GHOR, VWS)."""
@@ -249,7 +261,25 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             "request__organisation", "request__region", "fact_finding_nzr_member"
         )
 
-    @extend_schema(request=FactFindingInputSerializer, responses={200: EscalationSerializer})
+    @extend_schema(
+        request=FactFindingInputSerializer,
+        description=(
+            "Plan the fact-finding mission, re-plan it, or add its report. An NZR member "
+            "(national or regional coordinator) takes part. `planned_on` may be in the "
+            "future (a plan), but not before the day the escalation was opened."
+        ),
+        responses={
+            200: EscalationSerializer,
+            400: OpenApiResponse(
+                description="Field errors: `planned_on` before the escalation was opened, "
+                "`nzr_member` not a coordinator, a missing date. "
+                'Example: {"planned_on": ["The mission date … is before the escalation was '
+                'opened …"], "code": "mission_date"}'
+            ),
+            403: OpenApiResponse(description="Only the triangle and national staff"),
+            409: OpenApiResponse(description="The escalation has been decided"),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="fact-finding")
     def fact_finding(self, request, pk=None):
         """Plan the fact-finding mission (an NZR member takes part) or add its report."""
@@ -257,29 +287,55 @@ class EscalationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         body = FactFindingInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        escalation = services.plan_fact_finding(
-            escalation,
-            planned_on=data["planned_on"],
-            nzr_member=data["nzr_member"],
-            participants=data["participants"],
-            report=data["report"],
-            actor=request.user,
-        )
+        try:
+            escalation = services.plan_fact_finding(
+                escalation,
+                planned_on=data["planned_on"],
+                nzr_member=data["nzr_member"],
+                participants=data["participants"],
+                report=data["report"],
+                actor=request.user,
+            )
+        except FactsError as exc:
+            raise _facts_invalid(exc) from exc
         return Response(self.get_serializer(self.get_queryset().get(pk=escalation.pk)).data)
 
-    @extend_schema(request=DecisionInputSerializer, responses={200: EscalationSerializer})
+    @extend_schema(
+        request=DecisionInputSerializer,
+        description=(
+            "The triangle's decision with its reason. `approved` (military support) only "
+            "on the facts: the fact-finding mission took place (its date is today or "
+            "earlier, and not before the escalation was opened), an NZR member took part "
+            "and the written report is recorded. `rejected` and `referred_back` commit "
+            "nobody and need no mission. An escalation is decided once."
+        ),
+        responses={
+            200: EscalationSerializer,
+            400: OpenApiResponse(
+                description="Field errors, one reason per unmet rule: "
+                '{"decision": ["The fact-finding mission is planned for … and has not taken '
+                'place yet; …", "Add the written report of the fact-finding mission."], '
+                '"code": "fact_finding_required"}; or an unknown decision, a missing reason'
+            ),
+            403: OpenApiResponse(description="Only the triangle decides"),
+            409: OpenApiResponse(description="The escalation has already been decided"),
+        },
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        """The triangle's decision; only after a fact-finding mission is planned (else 409)."""
+        """The triangle's decision; "approved" only after the mission took place (else 400)."""
         escalation = self.get_object()
         body = DecisionInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        escalation = services.decide(
-            escalation,
-            decision=body.validated_data["decision"],
-            reason=body.validated_data["reason"],
-            actor=request.user,
-        )
+        try:
+            escalation = services.decide(
+                escalation,
+                decision=body.validated_data["decision"],
+                reason=body.validated_data["reason"],
+                actor=request.user,
+            )
+        except FactsError as exc:
+            raise _facts_invalid(exc) from exc
         return Response(
             self.get_serializer(self.get_queryset().get(pk=escalation.pk)).data,
             status=status.HTTP_200_OK,

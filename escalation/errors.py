@@ -4,6 +4,8 @@
   ladder properly (400, field "ladder"); carries one message per step.
 - ``EscalationError`` tree: conflicts of state of an escalation (409) or a
   forbidden action (403).
+- ``FactsError`` tree: the fact-finding rules of ``escalation.facts`` refuse a mission
+  date or a decision (400, field "planned_on" or "decision"); carries every reason.
 - ``CrisisError`` tree: conflicts of state of a crisis (409).
 """
 
@@ -48,8 +50,30 @@ class EscalationClosedError(EscalationError):
     code = "escalation_closed"
 
 
-class FactFindingRequiredError(EscalationError):
+class FactRuleError(DomainError):
+    """Raised by one checker of ``escalation.facts``; the collectors gather them."""
+
+
+class FactsError(DomainError):
+    """The recorded facts do not allow this (400); ``messages``: one reason per rule."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = [str(m) for m in messages]
+        super().__init__(" ".join(self.messages))
+
+
+class FactFindingRequiredError(FactsError):
+    """The triangle may not take this decision on the mission recorded so far."""
+
+    field = "decision"
     code = "fact_finding_required"
+
+
+class MissionDateError(FactsError):
+    """The mission date is not possible (before the escalation was opened)."""
+
+    field = "planned_on"
+    code = "mission_date"
 
 
 class EscalationNotAllowedError(NotAllowedError):

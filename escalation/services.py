@@ -31,7 +31,9 @@ from escalation.errors import (
     EscalationNotAllowedError,
     FactFindingRequiredError,
     InvalidNZRMemberError,
+    MissionDateError,
 )
+from escalation.facts import Mission, decision_problems, planning_problems
 from escalation.models import (
     Crisis,
     CrisisAvailabilityCall,
@@ -190,7 +192,11 @@ def plan_fact_finding(
     participants: str = "",
     report: str | None = None,
 ) -> Escalation:
-    """Plan (or re-plan, or add the report of) the fact-finding mission; an NZR member is required."""
+    """Plan (or re-plan, or add the report of) the fact-finding mission; an NZR member is required.
+
+    A date before the escalation was opened is refused (``MissionDateError``, field
+    "planned_on"; the rules are in ``escalation.facts``). A date in the future is a plan.
+    """
     _require_triangle_or_national(
         actor, _("Only the triangle and national staff plan fact-finding missions.")
     )
@@ -203,6 +209,9 @@ def plan_fact_finding(
             raise EscalationClosedError(
                 _("This escalation has been decided; the mission can no longer be changed.")
             )
+        problems = planning_problems(Mission.of(escalation, planned_on=planned_on))
+        if problems:
+            raise MissionDateError(problems)
         replanned = escalation.fact_finding_planned_on is not None
         escalation.fact_finding_planned_on = planned_on
         escalation.fact_finding_nzr_member = member
@@ -246,7 +255,11 @@ def record_view(escalation: Escalation, *, party: str, view: str, actor) -> Esca
 def decide(escalation: Escalation, *, decision: str, reason: str, actor) -> Escalation:
     """The triangle's decision: approved, rejected or referred back, with a reason.
 
-    Only after a fact-finding mission is planned; an escalation is decided once.
+    "approved" (military support) only on the facts: the fact-finding mission took
+    place (today or earlier, not before the escalation was opened) with an NZR member
+    and its written report; otherwise ``FactFindingRequiredError`` (400, field
+    "decision") with every reason. Rejecting or referring back needs no mission: it
+    commits nobody (``escalation.facts``). An escalation is decided once (409 after).
     Sends ``escalation_decided`` inside the transaction.
     """
     scope = scope_of(actor)
@@ -263,13 +276,9 @@ def decide(escalation: Escalation, *, decision: str, reason: str, actor) -> Esca
         escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
         if escalation.status == Escalation.Status.DECIDED:
             raise EscalationClosedError(_("This escalation has already been decided."))
-        if not escalation.fact_finding_planned:
-            raise FactFindingRequiredError(
-                _(
-                    "Plan the fact-finding mission (date and NZR member) before the triangle "
-                    "decides."
-                )
-            )
+        problems = decision_problems(Mission.of(escalation), decision)
+        if problems:
+            raise FactFindingRequiredError(problems)
         escalation.decision = decision
         escalation.decision_reason = reason
         escalation.decided_by = actor

@@ -421,3 +421,6 @@ NZR_BIG_VERIFIER = env_str("NZR_BIG_VERIFIER", "regions.big.ManualBIGVerifier")
 # a sign-up whose e-mail address was never verified is erased after this many days.
 NZR_RETENTION_DAYS_AFTER_LEAVING = env_int("NZR_RETENTION_DAYS_AFTER_LEAVING", 365)
 NZR_RETENTION_DAYS_UNVERIFIED_SIGNUP = env_int("NZR_RETENTION_DAYS_UNVERIFIED_SIGNUP", 30)
+# A recruitment candidate who never joined is anonymised this many days after their last
+# activity (regions.retention).
+NZR_CANDIDATE_RETENTION_DAYS = env_int("NZR_CANDIDATE_RETENTION_DAYS", 365)

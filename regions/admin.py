@@ -24,7 +24,14 @@ class CandidateAdmin(PersonalDataAdminMixin, ScopedAdmin):
     list_display = ["__str__", "region", "source", "campaign", "status", "intake_planned_at"]
     list_filter = ["region", "source", "status"]
     search_fields = ["first_name", "last_name", "email", "big_number", "campaign"]
-    readonly_fields = ["status", "reservist", "created_by", "created_at"]
+    readonly_fields = [
+        "status",
+        "reservist",
+        "created_by",
+        "created_at",
+        "last_activity_at",
+        "anonymised_at",
+    ]
     inlines = [CandidateStatusChangeInline]
 
 

@@ -67,7 +67,11 @@ class CandidateForm(RegionChoiceMixin, forms.ModelForm):
 class CandidateStatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("New status"),
-        choices=[(v, label) for v, label in Candidate.Status.choices if v != "converted"],
+        choices=[
+            (v, label)
+            for v, label in Candidate.Status.choices
+            if v not in ("converted", "expired")  # set by conversion and retention only
+        ],
     )
     intake_planned_at = forms.DateTimeField(
         label=_("Intake date and time"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
@@ -42,6 +43,8 @@ class Candidate(models.Model):
         CONVERTED = "converted", _("In the register")
         REJECTED = "rejected", _("Not suitable")
         WITHDRAWN = "withdrawn", _("Withdrew")
+        # Set by the retention run (``regions.retention``) on a candidate still open.
+        EXPIRED = "expired", _("Data removed after the retention period")
 
     OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.INTAKE_PLANNED)
 
@@ -82,6 +85,9 @@ class Candidate(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set on every save (see ``save``): the retention period counts from here.
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = RegionScopedQuerySet.as_manager()
 
@@ -89,10 +95,29 @@ class Candidate(models.Model):
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["region", "status"])]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            # The retention run: candidates not anonymised yet, by last activity.
+            models.Index(
+                fields=["last_activity_at"],
+                condition=Q(anonymised_at__isnull=True),
+                name="candidate_retention_idx",
+            ),
+        ]
 
     def __str__(self):
+        if self.anonymised_at:
+            return gettext("Candidate %(id)s (anonymised)") % {"id": self.pk}
         return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args, update_fields=None, **kwargs):
+        """Every change of a candidate (recorded, status changed, edited, imported again)
+        is activity: ``last_activity_at`` moves to now, also when only some fields are
+        saved, so the retention period starts again."""
+        self.last_activity_at = timezone.now()
+        if update_fields is not None:
+            update_fields = {*update_fields, "last_activity_at"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def is_open(self):

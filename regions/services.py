@@ -139,7 +139,8 @@ def create_candidate(region, data: dict, *, actor) -> Candidate:
     return candidate
 
 
-# Which status may follow which; "converted" only through ``convert_candidate``.
+# Which status may follow which; "converted" only through ``convert_candidate``,
+# "expired" only through the retention run (``regions.retention``).
 TRANSITIONS = {
     Candidate.Status.NEW: {"contacted", "intake_planned", "rejected", "withdrawn"},
     Candidate.Status.CONTACTED: {"intake_planned", "rejected", "withdrawn"},
@@ -147,7 +148,9 @@ TRANSITIONS = {
     Candidate.Status.REJECTED: {"contacted"},
     Candidate.Status.WITHDRAWN: {"contacted"},
     Candidate.Status.CONVERTED: set(),
+    Candidate.Status.EXPIRED: set(),
 }
+SET_BY_THE_SYSTEM = {Candidate.Status.CONVERTED, Candidate.Status.EXPIRED}
 NEEDS_REASON = {Candidate.Status.REJECTED, Candidate.Status.WITHDRAWN}
 
 
@@ -155,7 +158,7 @@ def change_candidate_status(
     candidate, status, reason="", *, actor, intake_planned_at=None
 ) -> Candidate:
     reason = (reason or "").strip()
-    if status not in Candidate.Status.values or status == Candidate.Status.CONVERTED:
+    if status not in Candidate.Status.values or status in SET_BY_THE_SYSTEM:
         raise CandidateError(_("Choose a status."), field="status")
     if status in NEEDS_REASON and not reason:
         raise CandidateError(_("Give a reason for this status."), field="reason")
@@ -163,6 +166,10 @@ def change_candidate_status(
         raise CandidateError(_("Give the date and time of the intake."), field="intake_planned_at")
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        if candidate.anonymised_at is not None:
+            raise CandidateClosedError(
+                _("This candidate's data has been removed; record the person again if needed.")
+            )
         if status not in TRANSITIONS[candidate.status]:
             raise CandidateClosedError(
                 _("A candidate with status “%(old)s” cannot become “%(new)s”.")

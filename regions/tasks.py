@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from celery.schedules import crontab
 
 from regions import importing
 
@@ -45,3 +46,20 @@ def email_region_message(self, message_id: int) -> int:
         return email_deliveries(message_id)
     except OSError as exc:  # SMTP down: try again later, nothing is sent twice
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="regions.apply_candidate_retention", acks_late=True)
+def apply_candidate_retention() -> int:
+    """Anonymise recruitment candidates who never joined, a retention period after their
+    last activity (``regions.retention``). Safe to run twice."""
+    from regions.retention import anonymise_stale_candidates
+
+    return anonymise_stale_candidates()
+
+
+BEAT_SCHEDULE = {
+    "regions-apply-candidate-retention": {
+        "task": "regions.apply_candidate_retention",
+        "schedule": crontab(hour=3, minute=50),
+    },
+}

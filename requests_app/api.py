@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.audit import log_list
-from accounts.permissions import IsCoordinator, IsReservist
+from accounts.permissions import IsCoordinator, IsNational, IsReservist
 from accounts.scope import scope_of
 from escalation.priority import ranks_on, with_reasons
 from registry.models import Reservist
@@ -33,6 +33,7 @@ from requests_app.serializers import (
     OrganisationSerializer,
     QueueEntrySerializer,
     ReasonSerializer,
+    RecategoriseSerializer,
     RequestCreateSerializer,
     RequestDetailSerializer,
     RequestSerializer,
@@ -211,6 +212,37 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data.is_valid(raise_exception=True)
         obj = services.escalate_request(
             obj, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return self._done(obj)
+
+    @extend_schema(
+        request=RecategoriseSerializer,
+        description=(
+            "The national coordinator gives an open request (submitted, approved or "
+            "escalated) another category, with a reason. The category decides its rank in "
+            "the prioritisation framework, so the request moves in `queue`. Logged with the "
+            "reason."
+        ),
+        responses={
+            200: RequestSerializer,
+            400: OpenApiResponse(
+                description="Field errors: `category` unknown or unchanged, `reason` missing"
+            ),
+            403: OpenApiResponse(description="Not a national coordinator (with MFA)"),
+            404: OpenApiResponse(description="No such request in your scope"),
+            409: OpenApiResponse(description="The request is no longer open"),
+        },
+    )
+    @action(detail=True, methods=["post"], permission_classes=_with_defaults(IsNational))
+    def recategorise(self, request, pk=None):
+        obj = self.get_object()
+        data = RecategoriseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        obj = services.recategorise_request(
+            obj,
+            category=data.validated_data["category"],
+            reason=data.validated_data["reason"],
+            actor=request.user,
         )
         return self._done(obj)
 

@@ -222,5 +222,23 @@ class ShiftCapacityForm(forms.Form):
     )
 
 
+class RecategoriseForm(forms.Form):
+    """The national coordinator gives a request another category (it moves in the queue)."""
+
+    category = forms.ChoiceField(
+        label=_("Kind of request"),
+        choices=DeploymentRequest.Category.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The kind of request decides its place in the queue."),
+    )
+    # Checked by the service, so the web page and the API say the same (next to the field).
+    reason = forms.CharField(
+        label=_("Why does the category change?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class AssignForm(forms.Form):
     reservist = forms.IntegerField(widget=forms.HiddenInput)

@@ -237,6 +237,17 @@ class RequiredReasonSerializer(serializers.Serializer):
     reason = CharField()
 
 
+class RecategoriseSerializer(serializers.Serializer):
+    """The body of ``POST /api/v1/requests/{id}/recategorise/``."""
+
+    category = serializers.ChoiceField(
+        choices=DeploymentRequest.Category.choices,
+        help_text=_("regional_shelter or individual; decides the rank in the queue."),
+    )
+    # Blank reaches the service, which asks for the reason in words (400, field "reason").
+    reason = CharField(required=False, allow_blank=True, default="")
+
+
 class InvitationSerializer(serializers.ModelSerializer):
     shift_detail = serializers.SerializerMethodField()
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/", views.request_detail, name="request_detail"),
     path("<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
     path("<int:pk>/vet/", views.request_vet, name="request_vet"),
+    path("<int:pk>/category/", views.request_recategorise, name="request_recategorise"),
     path("<int:pk>/answer/", views.request_answer, name="request_answer"),
     path("shifts/<int:pk>/cancel/", views.shift_cancel, name="shift_cancel"),
     path("shifts/<int:pk>/places/", views.shift_capacity, name="shift_capacity"),

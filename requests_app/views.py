@@ -32,7 +32,7 @@ from requests_app.models import (
     Shift,
 )
 from requests_app.services.capacity import can_change_capacity
-from requests_app.services.requests import queue_in_priority_order
+from requests_app.services.requests import OPEN_STATUSES, queue_in_priority_order
 
 Status = DeploymentRequest.Status
 QUEUE_PAGE_SIZE = 50
@@ -427,6 +427,8 @@ def request_detail(request, pk):
             "vet_form": forms.VetForm(),
             "cancel_form": forms.ReasonForm(),
             "answer_form": forms.AnswerForm(),
+            "category_form": forms.RecategoriseForm(initial={"category": req.category}),
+            "can_recategorise": scope.is_national and req.status in OPEN_STATUSES,
             "history": history_of(req)[:20],
             "ladder": req.ladder.select_related("step").order_by("step__order"),
         },
@@ -559,6 +561,30 @@ def request_vet(request, pk):
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("requests_app:request_detail", pk=pk)
+
+
+@role_required("is_national")
+def request_recategorise(request, pk):
+    """The national coordinator changes the category of a request; errors next to the
+    fields, on this page (the request page has the same form, posting here)."""
+    req = _visible_request(request, pk)
+    form = forms.RecategoriseForm(request.POST or None, initial={"category": req.category})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recategorise_request(
+                req,
+                category=form.cleaned_data["category"],
+                reason=form.cleaned_data.get("reason", ""),
+                actor=request.user,
+            )
+        except DomainError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(
+                request, _("The category is changed; the request has moved in the queue.")
+            )
+            return redirect("requests_app:request_detail", pk=pk)
+    return render(request, "requests_app/request_category.html", {"req": req, "form": form})
 
 
 @role_required("is_national", "is_regional", "is_triangle")

@@ -6,6 +6,7 @@ from requests_app.services.booking import (  # noqa: F401
     decline_invitation,
 )
 from requests_app.services.capacity import change_shift_capacity  # noqa: F401
+from requests_app.services.category import recategorise_request  # noqa: F401
 from requests_app.services.invitations import expire_invitations, send_wave  # noqa: F401
 from requests_app.services.organisations import (  # noqa: F401
     approve_organisation,

@@ -47,8 +47,8 @@ def test_escalation_fact_finding_and_decision_in_the_admin(axe, page_at, organis
     axe.check(admin)
     shot(admin, "5-admin-escalation")
 
-    # Deciding before the mission is planned is refused, next to the decision field.
-    admin.select_option("select[name=decision]", "referred_back")
+    # Approving before the mission is planned is refused, next to the decision field.
+    admin.select_option("select[name=decision]", "approved")
     admin.fill("textarea[name=decision_reason]", "Eerst de verkenning.")
     admin.locator("input[name=_continue]").click()
     admin.wait_for_load_state()

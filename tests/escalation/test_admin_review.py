@@ -3,12 +3,19 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 from escalation.models import Escalation, EscalationView, LadderStep
 from tests.escalation.factories import make_escalation, make_request
 
 pytestmark = pytest.mark.django_db
+
+
+def today() -> str:
+    """A mission may not be dated before the escalation was opened (today)."""
+    return timezone.localdate().isoformat()
+
 
 ESCALATION_MODELS = [
     "ladderstep",
@@ -134,7 +141,7 @@ def test_triangle_plans_records_views_and_decides_in_admin(
         url,
         _form(
             escalation,
-            fact_finding_planned_on="2026-11-24",
+            fact_finding_planned_on=today(),
             fact_finding_nzr_member=str(national_coordinator.pk),
             fact_finding_report="Bezoek afgelegd",
             **{
@@ -154,7 +161,7 @@ def test_triangle_plans_records_views_and_decides_in_admin(
         url,
         _form(
             escalation,
-            fact_finding_planned_on="2026-11-24",
+            fact_finding_planned_on=today(),
             fact_finding_nzr_member=str(national_coordinator.pk),
             fact_finding_report="Bezoek afgelegd",
             decision="approved",
@@ -189,7 +196,7 @@ def test_nzr_member_choices_are_coordinators_only(
         url,
         _form(
             escalation,
-            fact_finding_planned_on="2026-11-24",
+            fact_finding_planned_on=today(),
             fact_finding_nzr_member=str(care_org_user.pk),
         ),
     )

@@ -1,9 +1,8 @@
 """The triangle's review of MSOB escalations: open, fact-finding, decide; API and 409s."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 from escalation import services
@@ -13,6 +12,11 @@ from escalation.signals import escalation_decided
 from tests.escalation.factories import make_escalation, make_request
 
 pytestmark = pytest.mark.django_db
+
+
+def today() -> str:
+    """A mission may not be dated before the escalation was opened (today)."""
+    return timezone.localdate().isoformat()
 
 
 @pytest.fixture
@@ -59,8 +63,9 @@ def test_decide_requires_fact_finding_first(api_as, triangle_member, escalation)
         format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 409
-    assert "fact-finding" in response.json()["detail"]
+    assert response.status_code == 400
+    assert "fact-finding" in response.json()["decision"][0]
+    assert response.json()["code"] == "fact_finding_required"
     assert Escalation.objects.get(pk=escalation.pk).decision == ""
 
 
@@ -78,7 +83,7 @@ def test_fact_finding_then_decision_flow(
         url = f"/api/v1/escalations/{escalation.pk}/"
         planned = client.post(
             url + "fact-finding/",
-            {"planned_on": "2026-11-25", "nzr_member": regional_coordinator.email},
+            {"planned_on": today(), "nzr_member": regional_coordinator.email},
             format="json",
         )
         assert planned.status_code == 200, planned.content
@@ -88,7 +93,7 @@ def test_fact_finding_then_decision_flow(
         reported = client.post(
             url + "fact-finding/",
             {
-                "planned_on": "2026-11-25",
+                "planned_on": today(),
                 "nzr_member": national_coordinator.pk,
                 "report": "Reserve kan niet meer leveren.",
             },
@@ -109,7 +114,7 @@ def test_fact_finding_then_decision_flow(
         assert again.status_code == 409
         replan = client.post(
             url + "fact-finding/",
-            {"planned_on": "2026-11-26", "nzr_member": national_coordinator.pk},
+            {"planned_on": today(), "nzr_member": national_coordinator.pk},
             format="json",
         )
         assert replan.status_code == 409
@@ -133,7 +138,7 @@ def test_fact_finding_then_decision_flow(
 def test_nzr_member_must_be_a_coordinator(api_as, triangle_member, care_org_user, escalation):
     response = api_as(triangle_member).post(
         f"/api/v1/escalations/{escalation.pk}/fact-finding/",
-        {"planned_on": "2026-11-25", "nzr_member": care_org_user.email},
+        {"planned_on": today(), "nzr_member": care_org_user.email},
         format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
@@ -154,7 +159,7 @@ def test_national_plans_but_only_the_triangle_decides(api_as, national_coordinat
     url = f"/api/v1/escalations/{escalation.pk}/"
     planned = client.post(
         url + "fact-finding/",
-        {"planned_on": "2026-11-25", "nzr_member": national_coordinator.pk},
+        {"planned_on": today(), "nzr_member": national_coordinator.pk},
         format="json",
     )
     assert planned.status_code == 200
@@ -166,7 +171,7 @@ def test_national_plans_but_only_the_triangle_decides(api_as, national_coordinat
 def test_new_escalation_after_a_decision(triangle_member, national_coordinator, escalation):
     services.plan_fact_finding(
         escalation,
-        planned_on=date(2026, 11, 25),
+        planned_on=timezone.localdate(),
         nzr_member=national_coordinator,
         actor=triangle_member,
     )
