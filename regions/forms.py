@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nzr.forms import DateTimeField
 from regions.models import Candidate, ImportJob, VettingCheck
 from registry.validators import normalise_digits, validate_big_number, validate_phone
 
@@ -69,7 +70,7 @@ class CandidateStatusForm(forms.Form):
         label=_("New status"),
         choices=[(v, label) for v, label in Candidate.Status.choices if v != "converted"],
     )
-    intake_planned_at = forms.DateTimeField(
+    intake_planned_at = DateTimeField(
         label=_("Intake date and time"),
         required=False,
         widget=DATETIME_LOCAL,
