@@ -3,6 +3,8 @@ logging of every admin page that shows a person (``accounts.admin_logging``), he
 also for the account tables of allauth and DRF (e-mail addresses, authenticators,
 sessions, tokens), which are registered again with ``PersonalDataAdminMixin``."""
 
+from allauth.usersessions.admin import UserSessionAdmin as BaseUserSessionAdmin
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Q
@@ -43,6 +45,16 @@ class UserAdmin(PersonalDataAdminMixin, BaseUserAdmin):
         """The password page names the user too: logged as a read of the account."""
         response = super().user_change_password(request, id, form_url)
         return self._log_context_object(request, response, "original", "password page")
+
+
+# allauth's own admin searches ``user__username``, a field this User model does not have:
+# every search of the sessions list was a 500 (FieldError).
+admin.site.unregister(UserSession)
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(BaseUserSessionAdmin):
+    search_fields = ["user__email", "ip"]
 
 
 @admin.register(AuditEntry)

@@ -19,6 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from accounts.permissions import IsFiguresReader, MFASatisfied
 from dashboard.stats import POOL_GROUPS, SHIFT_GROUPS, Area, pool_rows, shift_rows
+from nzr.api_fields import DateField
 
 CACHE_VERSION = 1
 
@@ -57,12 +58,8 @@ class ShiftStatsQuerySerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(
         choices=SHIFT_GROUPS, default="week", help_text=_("week, region or profile")
     )
-    since = serializers.DateField(
-        required=False, help_text=_("Only shifts starting on or after this date.")
-    )
-    until = serializers.DateField(
-        required=False, help_text=_("Only shifts starting on or before this date.")
-    )
+    since = DateField(required=False, help_text=_("Only shifts starting on or after this date."))
+    until = DateField(required=False, help_text=_("Only shifts starting on or before this date."))
 
     def validate(self, data):
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
@@ -74,7 +71,7 @@ class PoolStatsQuerySerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(
         choices=POOL_GROUPS, default="region", help_text=_("region, ring, profile or readiness")
     )
-    on = serializers.DateField(required=False, help_text=_("The day to count for (default today)."))
+    on = DateField(required=False, help_text=_("The day to count for (default today)."))
 
 
 class ShiftStatsRowSerializer(serializers.Serializer):
@@ -85,7 +82,7 @@ class ShiftStatsRowSerializer(serializers.Serializer):
     requested = serializers.IntegerField()
     planned = serializers.IntegerField()
     deployed = serializers.IntegerField()
-    week_start = serializers.DateField(required=False)
+    week_start = DateField(required=False)
 
 
 class PoolStatsRowSerializer(serializers.Serializer):

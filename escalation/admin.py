@@ -29,6 +29,7 @@ from escalation.models import (
     PriorityCategory,
     PriorityFramework,
 )
+from nzr.forms import DateField
 
 
 def _history_table(obj):
@@ -284,6 +285,7 @@ class EscalationForm(forms.ModelForm):
             "decision",
             "decision_reason",
         ]
+        field_classes = {"fact_finding_planned_on": DateField}  # within nzr.bounds
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,11 +20,18 @@ from accounts.scope import scope_of
 from escalation import services
 from escalation.errors import FactsError
 from escalation.models import Crisis, Escalation, LadderStep
-from nzr.api_fields import BooleanFilter, CharField, SlugRelatedField, within_service_years
+from nzr.api_fields import (
+    BooleanFilter,
+    CharField,
+    DateField,
+    DateTimeField,
+    ModelSerializer,
+    SlugRelatedField,
+)
 from registry.models import Region
 
 
-class LadderStepSerializer(serializers.ModelSerializer):
+class LadderStepSerializer(ModelSerializer):
     class Meta:
         model = LadderStep
         fields = ["code", "order", "name", "evidence", "before_reserve"]
@@ -42,7 +49,7 @@ class LadderStepViewSet(viewsets.ReadOnlyModelViewSet):
 # --- crises ------------------------------------------------------------------------------
 
 
-class CrisisSerializer(serializers.ModelSerializer):
+class CrisisSerializer(ModelSerializer):
     name = CharField(max_length=200)
     regions = SlugRelatedField(
         slug_field="code",
@@ -75,7 +82,6 @@ class CrisisSerializer(serializers.ModelSerializer):
             "deactivated_at",
             "report",
         ]
-        extra_kwargs = {"starts_at": {"validators": [within_service_years]}}
 
 
 class CrisisFilter(django_filters.FilterSet):
@@ -158,7 +164,7 @@ class CrisisViewSet(
 
 
 class FactFindingSerializer(serializers.Serializer):
-    planned_on = serializers.DateField()
+    planned_on = DateField()
     nzr_member = serializers.IntegerField(allow_null=True)
     nzr_member_email = serializers.EmailField(allow_blank=True)
     participants = serializers.CharField(allow_blank=True)
@@ -170,10 +176,10 @@ class RequestSummarySerializer(serializers.Serializer):
     region = serializers.CharField()
     category = serializers.CharField()
     status = serializers.CharField()
-    submitted_at = serializers.DateTimeField(allow_null=True)
+    submitted_at = DateTimeField(allow_null=True)
 
 
-class EscalationSerializer(serializers.ModelSerializer):
+class EscalationSerializer(ModelSerializer):
     # A plain string in the schema (the enum name "status" is taken by other apps' schemas).
     status = serializers.CharField(read_only=True, help_text="open | fact_finding | decided")
     fact_finding = serializers.SerializerMethodField()
@@ -230,7 +236,7 @@ class EscalationSerializer(serializers.ModelSerializer):
 
 
 class FactFindingInputSerializer(serializers.Serializer):
-    planned_on = serializers.DateField()
+    planned_on = DateField()
     nzr_member = serializers.CharField(
         help_text=_("User id or e-mail address of a national or regional coordinator.")
     )

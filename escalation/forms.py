@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from escalation.models import Crisis
+from nzr.forms import DateTimeField
 from registry.models import Region
 
 
@@ -31,7 +32,7 @@ class CrisisForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only when the crisis is limited to some safety regions."),
     )
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label=_("Start"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -2,15 +2,18 @@
 
 DRF's relational fields were made for HTML forms: an empty string means null, and a
 many-field takes any iterable, so ``{"regions": {}}`` was read as "no regions". The API
-reads JSON only; these refuse what the schema does not allow. Moments are kept to years
-the reserve can plan with.
+reads JSON only; these refuse what the schema does not allow. Dates and moments are kept to
+the window of ``nzr.bounds``.
 """
 
 import django_filters
 from django import forms
+from django.db import models
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.relations import ManyRelatedField
+
+from nzr.bounds import within_date_window, within_moment_window
 
 
 class StrictManyRelatedField(ManyRelatedField):
@@ -34,18 +37,29 @@ class SlugRelatedField(serializers.SlugRelatedField):
         return serializers.Field.run_validation(self, data)
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+class DateField(serializers.DateField):
+    """A date from 1900 to 2100 (``nzr.bounds``)."""
+
+    default_validators = [within_date_window]
 
 
-def within_service_years(value):
-    """A moment the reserve can plan with. Before 1940 Amsterdam time was 19 min 32 s
-    ahead of UTC, an offset that ISO 8601 answers cannot even write (year 519 came back
-    as ``+00:19:32``)."""
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise serializers.ValidationError(
-            _("Choose a date between %(first)s and %(last)s.")
-            % {"first": FIRST_YEAR, "last": LAST_YEAR}
-        )
+class DateTimeField(serializers.DateTimeField):
+    """A moment from 2000 to 2100 (``nzr.bounds``)."""
+
+    default_validators = [within_moment_window]
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """The API's model serializers: generated date and datetime fields bounded as well.
+
+    (Generated text fields already carry the model's ``max_length``; declared ones must
+    say it themselves, which tests/fuzz/test_serializer_bounds.py checks.)"""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateField: DateField,
+        models.DateTimeField: DateTimeField,
+    }
 
 
 class _StrictNullBooleanField(forms.NullBooleanField):

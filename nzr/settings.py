@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A NUL in the query string or a form/JSON body: 400 before any view or query.
+    "nzr.middleware.RefuseNULMiddleware",
     # Every refused access to the access log; no-store on answers with personal data.
     "accounts.middleware.AccessDeniedLogMiddleware",
     "accounts.middleware.NoStoreMiddleware",

@@ -8,12 +8,13 @@ from rest_framework.response import Response
 
 from accounts.audit import log_read
 from accounts.permissions import IsCoordinator, MFASatisfied
+from nzr.api_fields import ModelSerializer
 from regions.models import VettingCheck
 from regions.services import record_vetting
 from registry.models import Reservist
 
 
-class VettingSerializer(serializers.ModelSerializer):
+class VettingSerializer(ModelSerializer):
     check = serializers.ChoiceField(source="kind", choices=VettingCheck.Check.choices)
     outcome = serializers.ChoiceField(choices=VettingCheck.Outcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")

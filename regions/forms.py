@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nzr.forms import DateTimeField
 from regions.models import Candidate, ImportJob, VettingCheck
 from registry.validators import normalise_digits, validate_big_number, validate_phone
 
@@ -73,7 +74,7 @@ class CandidateStatusForm(forms.Form):
             if v not in ("converted", "expired")  # set by conversion and retention only
         ],
     )
-    intake_planned_at = forms.DateTimeField(
+    intake_planned_at = DateTimeField(
         label=_("Intake date and time"),
         required=False,
         widget=DATETIME_LOCAL,

@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from accounts.audit import log_list, log_read
 from accounts.models import AccessLog
 from accounts.permissions import IsCoordinator
-from nzr.api_fields import SlugRelatedField, within_service_years
+from nzr.api_fields import ModelSerializer, SlugRelatedField
 from nzr.precompiled import Precompiled
 from registry import services
 from registry.deployability import deployable_condition, reasons_not_deployable
@@ -43,7 +43,7 @@ from registry.models import (
 from registry.validators import big_check_digit_ok, normalise_digits, validate_big_number
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     class Meta:
         model = Region
         fields = ["code", "name"]
@@ -58,7 +58,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
-class ProfileSerializer(serializers.ModelSerializer):
+class ProfileSerializer(ModelSerializer):
     courses = serializers.SerializerMethodField()
 
     class Meta:
@@ -170,7 +170,7 @@ RESERVIST_FIELDS = [
 LIST_FIELDS = [f for f in RESERVIST_FIELDS if f != "deployable_reasons"]
 
 
-class ReservistSerializer(serializers.ModelSerializer):
+class ReservistSerializer(ModelSerializer):
     email = serializers.EmailField(read_only=True)
     municipality = MunicipalityField(required=False, allow_null=True)
     home_region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -405,17 +405,13 @@ class MeView(generics.RetrieveUpdateAPIView):
         return response
 
 
-class AvailabilitySerializer(serializers.ModelSerializer):
+class AvailabilitySerializer(ModelSerializer):
     kind = KindField(required=False)
 
     class Meta:
         model = Availability
         fields = ["id", "start", "end", "kind", "note"]
         read_only_fields = ["id"]
-        extra_kwargs = {
-            "start": {"validators": [within_service_years]},
-            "end": {"validators": [within_service_years]},
-        }
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nzr.forms import DateFilter
 from registry.availability import available_between
 from registry.deployability import deployable
 from registry.models import Profile, Readiness, Region, Reservist, Ring
@@ -61,17 +62,17 @@ class ReservistFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Reservist.Status.choices, label=_("Status"), empty_label=_("Any status")
     )
-    deployable_on = django_filters.DateFilter(
+    deployable_on = DateFilter(
         method="filter_noop",
         label=_("Deployable on"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    available_from = django_filters.DateFilter(
+    available_from = DateFilter(
         method="filter_noop",
         label=_("Available from"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    available_until = django_filters.DateFilter(
+    available_until = DateFilter(
         method="filter_noop",
         label=_("Available until"),
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from nzr.forms import DateField
 from registry.models import (
     Availability,
     Level,
@@ -68,7 +69,7 @@ class _Chain(forms.Form):
 class PersonalForm(_Chain):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    date_of_birth = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    date_of_birth = DateField(label=_("Date of birth"), widget=DateInput())
     phone = forms.CharField(
         label=_("Phone number"),
         max_length=20,
@@ -147,7 +148,7 @@ class QualificationsForm(_Chain):
         required=False,
         help_text=_("11 digits. Needed for BIG professions such as nurse or doctor."),
     )
-    big_valid_until = forms.DateField(
+    big_valid_until = DateField(
         label=_("BIG registration valid until"),
         required=False,
         widget=DateInput(),
@@ -174,7 +175,7 @@ class QualificationsForm(_Chain):
     years_experience = forms.IntegerField(
         label=_("Years of experience in care"), min_value=0, max_value=70
     )
-    last_worked_in_care = forms.DateField(
+    last_worked_in_care = DateField(
         label=_("Last worked in care"),
         required=False,
         widget=DateInput(),
@@ -286,14 +287,14 @@ class PeriodForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Availability.Kind.AVAILABLE,
     )
-    start_date = forms.DateField(label=_("From (date)"), widget=DateInput())
+    start_date = DateField(label=_("From (date)"), widget=DateInput())
     start_time = forms.TimeField(
         label=_("From (time)"),
         required=False,
         widget=TimeInput(),
         help_text=_("Leave empty for the whole day."),
     )
-    end_date = forms.DateField(label=_("Until (date)"), widget=DateInput())
+    end_date = DateField(label=_("Until (date)"), widget=DateInput())
     end_time = forms.TimeField(
         label=_("Until (time)"),
         required=False,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from escalation.models import Crisis
+from nzr.forms import DateField
 from registry.models import Municipality, Profile, Sector
 from registry.validators import normalise_postcode, validate_postcode
 from requests_app.limits import MAX_PLACES_PER_SHIFT, MAX_REQUEST_DAYS
@@ -112,7 +113,7 @@ class ShiftForm(forms.Form):
     profile = forms.ModelChoiceField(
         label=_("Profile"), queryset=Profile.objects.filter(active=True)
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -146,7 +147,7 @@ class ShiftForm(forms.Form):
 
 
 class LadderStepForm(forms.Form):
-    taken_on = forms.DateField(
+    taken_on = DateField(
         label=_("Date taken"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     evidence = forms.CharField(

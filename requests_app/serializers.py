@@ -6,13 +6,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from escalation.models import Crisis, LadderStep
-from nzr.api_fields import CharField, SlugRelatedField
+from nzr.api_fields import CharField, DateField, DateTimeField, ModelSerializer, SlugRelatedField
 from registry.models import Municipality, Profile
 from requests_app import limits
 from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation, Shift
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     municipality = SlugRelatedField(
         slug_field="code",
@@ -48,7 +48,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 CONTACT_VISIBLE_STATUSES = ("confirmed", "completed")
 
 
-class AssignmentPersonSerializer(serializers.ModelSerializer):
+class AssignmentPersonSerializer(ModelSerializer):
     """Who is coming (for the organisation and coordinators): name, profile, phone.
 
     The phone number only for a booking that holds (confirmed) or was worked
@@ -68,7 +68,7 @@ class AssignmentPersonSerializer(serializers.ModelSerializer):
         return obj.reservist.phone if obj.status in CONTACT_VISIBLE_STATUSES else ""
 
 
-class ShiftSerializer(serializers.ModelSerializer):
+class ShiftSerializer(ModelSerializer):
     profile = serializers.SlugRelatedField(slug_field="code", read_only=True)
     confirmed = serializers.IntegerField(read_only=True, default=0)
     cancelled = serializers.SerializerMethodField()
@@ -108,11 +108,11 @@ class ShiftWithPeopleSerializer(ShiftSerializer):
 
 class LadderEntrySerializer(serializers.Serializer):
     step = serializers.SlugRelatedField(slug_field="code", queryset=LadderStep.objects.all())
-    taken_on = serializers.DateField()
+    taken_on = DateField()
     evidence = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class RequestSerializer(ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     shifts = ShiftSerializer(many=True, read_only=True)
@@ -191,8 +191,8 @@ class ShiftWriteSerializer(serializers.Serializer):
     profile = serializers.SlugRelatedField(
         slug_field="code", queryset=Profile.objects.filter(active=True)
     )
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = DateTimeField()
+    end = DateTimeField()
     count = serializers.IntegerField(min_value=1, max_value=limits.MAX_PLACES_PER_SHIFT)
 
     class Meta:
@@ -206,6 +206,11 @@ class ShiftWriteSerializer(serializers.Serializer):
         return attrs
 
 
+def _max_length(name: str) -> int:
+    """The column's length: a longer value would reach PostgreSQL and fail there."""
+    return DeploymentRequest._meta.get_field(name).max_length
+
+
 class RequestCreateSerializer(serializers.Serializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=CareOrganisation.objects.none())
     category = serializers.ChoiceField(choices=DeploymentRequest.Category.choices)
@@ -217,8 +222,12 @@ class RequestCreateSerializer(serializers.Serializer):
     crisis = serializers.PrimaryKeyRelatedField(
         queryset=Crisis.objects.all(), required=False, allow_null=True
     )
-    contact_name = serializers.CharField(required=False, allow_blank=True, default="")
-    contact_phone = serializers.CharField(required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=_max_length("contact_name")
+    )
+    contact_phone = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=_max_length("contact_phone")
+    )
     shifts = ShiftWriteSerializer(many=True)
     ladder = serializers.ListField(child=serializers.DictField(), required=False, default=list)
 
@@ -248,7 +257,7 @@ class RecategoriseSerializer(serializers.Serializer):
     reason = CharField(required=False, allow_blank=True, default="")
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     shift_detail = serializers.SerializerMethodField()
 
     class Meta:
@@ -275,7 +284,7 @@ def shift_detail(shift) -> dict:
     }
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     shift_detail = serializers.SerializerMethodField()
 
     class Meta:

@@ -7,12 +7,13 @@ from rest_framework.response import Response
 
 from accounts.audit import log_read
 from accounts.permissions import IsCoordinator, MFASatisfied
+from nzr.api_fields import ModelSerializer
 from registry.models import Reservist
 from training.models import Course, TrainingRecord
 from training.services import record_training
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(ModelSerializer):
     class Meta:
         model = Course
         fields = ["code", "name", "description", "validity_months"]
@@ -25,7 +26,7 @@ class CourseViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = None
 
 
-class TrainingRecordSerializer(serializers.ModelSerializer):
+class TrainingRecordSerializer(ModelSerializer):
     course = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Course.objects.filter(active=True),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nzr.forms import DateField, DateTimeField
 from training.models import Course, TrainingSession
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -12,7 +13,7 @@ class TrainingRecordForm(forms.Form):
     course = forms.ModelChoiceField(
         label=_("Course"), queryset=Course.objects.filter(active=True), to_field_name="code"
     )
-    completed_on = forms.DateField(
+    completed_on = DateField(
         label=_("Completed on"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d-%m-%Y"],
@@ -26,10 +27,10 @@ class TrainingRecordForm(forms.Form):
 
 
 class SessionForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label=_("Starts at"), widget=DATETIME_LOCAL, input_formats=DATETIME_FORMATS
     )
-    ends_at = forms.DateTimeField(
+    ends_at = DateTimeField(
         label=_("Ends at"), widget=DATETIME_LOCAL, input_formats=DATETIME_FORMATS
     )
 

@@ -33,4 +33,4 @@ def test_availability_outside_service_years_is_refused(api_as, reservist, reserv
         "/api/v1/me/availability/", {"start": start, "end": "2102-01-01T00:00:00Z"}
     )
     assert response.status_code == 400
-    assert response.json()["start"] == ["Kies een datum tussen 2000 en 2100."]
+    assert response.json()["start"] == ["Kies een datum tussen 1 januari 2000 en 31 december 2100."]
