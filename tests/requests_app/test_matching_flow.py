@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -125,10 +126,12 @@ def test_accept_books_and_fills_the_request(
     assert late.json()["code"] == "full"
     mine = api_as(first.user).get("/api/v1/me/assignments/").json()
     assert mine["count"] == 1 and mine["results"][0]["status"] == "confirmed"
-    # The confirmation e-mail waits in the outbox for the relay (off the request path).
-    assert not any(first.user.email in m.to for m in mail.outbox)
-    with django_capture_on_commit_callbacks(execute=True):
-        relay_pending(min_age=timedelta(0))
+    if settings.CELERY_BROKER_URL:
+        # The confirmation e-mail waits in the outbox for the relay (off the request path).
+        assert not any(first.user.email in m.to for m in mail.outbox)
+        with django_capture_on_commit_callbacks(execute=True):
+            relay_pending(min_age=timedelta(0))
+    # Without a broker (a laptop: no beat, so no relay) it went out at the commit.
     assert [m.to for m in mail.outbox if first.user.email in m.to] == [[first.user.email]]
 
 
