@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from accounts.audit import log_read
-from accounts.models import AccessLog, AuditEntry
+from accounts.audit import log_list, log_read
+from accounts.models import AccessLog, AccessLogSubject, AuditEntry
 from tests.reliability.conftest import needs_postgres
 
 pytestmark = needs_postgres
@@ -61,6 +61,14 @@ def test_app_role_may_insert_and_read_but_not_change_the_access_log(
     _denied("UPDATE accounts_accesslog SET detail = 'x'")
     _denied("DELETE FROM accounts_accesslog")
     _denied("TRUNCATE accounts_accesslog")
+    # The persons an entry names (one row each) are as fixed as the entry.
+    listed = log_list(
+        None, regional_coordinator, type(reservist.reservist), [reservist.reservist.pk]
+    )
+    assert AccessLogSubject.objects.filter(entry_id=listed.pk).count() == 1
+    _denied("UPDATE accounts_accesslogsubject SET subject_id = 0")
+    _denied("DELETE FROM accounts_accesslogsubject")
+    _denied("TRUNCATE accounts_accesslogsubject")
     # Not even with the maintenance flag: the privilege is checked first.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL nzr.access_log_maintenance = 'on'")
