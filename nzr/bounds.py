@@ -42,3 +42,21 @@ def within_moment_window(value: datetime):
     """A moment from 2000-01-01 to 2100-12-31 (its own calendar day counts)."""
     if not FIRST_MOMENT_DATE <= value.date() <= LAST_DATE:
         _refuse(FIRST_MOMENT_DATE, LAST_DATE)
+
+
+def bound_admin_dates(site) -> None:
+    """Hold every date and datetime field of ``site``'s admin forms to the window (the
+    admin builds its own form fields, outside ``nzr.forms``): called once the admin
+    modules are registered (``nzr.urls``). A year-1 moment was a 500 on SQLite and was
+    stored as given on PostgreSQL."""
+    from django.db import models
+
+    for model_admin in site._registry.values():
+        for db_field, validator in (
+            (models.DateField, within_date_window),
+            (models.DateTimeField, within_moment_window),
+        ):
+            options = model_admin.formfield_overrides.setdefault(db_field, {})
+            validators = list(options.get("validators", []))
+            if validator not in validators:
+                options["validators"] = [*validators, validator]

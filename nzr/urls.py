@@ -9,6 +9,7 @@ from accounts import views as accounts_views
 from dashboard import urls as dashboard_urls
 from escalation import urls as escalation_urls
 from nzr.api_docs import DocsView, SchemaView
+from nzr.bounds import bound_admin_dates
 from nzr.health import health
 from regions import urls as regions_urls
 from registry import urls as registry_urls
@@ -19,6 +20,7 @@ from training import urls as training_urls
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Nationale Zorgreserve – beheer"
 admin.site.site_title = "NZR beheer"
+bound_admin_dates(admin.site)
 
 API_APPS = [
     accounts_urls,

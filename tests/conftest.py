@@ -269,3 +269,36 @@ PERSONAS = [
 def persona(request):
     """Parametrised over every role (for permission matrices)."""
     return request.param, request.getfixturevalue(request.param)
+
+
+# Tests that are about PostgreSQL itself: row locks and exclusion constraints under real
+# threads, its triggers, its SQL, its one-statement reads. On the bare-laptop path
+# (SQLite, no DATABASE_URL) they are skipped with the reason; CI runs them on PostgreSQL.
+POSTGRES_ONLY = {
+    "tests/requests_app/test_booking_concurrency.py": "real threads against row locks",
+    "tests/requests_app/test_booking_round_trips.py::"
+    "test_a_check_that_misses_an_overlap_is_caught_at_the_commit": "the exclusion constraint",
+    "tests/requests_app/test_matching_whole_request.py": "the whole request's SQL",
+    "tests/dashboard/test_shift_figures.py": "the shift figures' triggers",
+    "tests/accounts/test_token_authentication.py::test_the_scope_read_with_the_token": (
+        "the token's one-statement read (nzr.fastsql)"
+    ),
+    "tests/accounts/test_token_authentication.py::test_second_factor_read_with_the_token": (
+        "the token's one-statement read (nzr.fastsql)"
+    ),
+    "tests/accounts/test_access_log_subjects.py::"
+    "test_a_list_entry_names_every_id_in_two_statements[1000]": (
+        "one INSERT of 1,000 rows (SQLite splits it at its variable limit)"
+    ),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    for item in items:
+        for prefix, why in POSTGRES_ONLY.items():
+            if item.nodeid.startswith(prefix):
+                item.add_marker(pytest.mark.skip(reason=f"needs PostgreSQL: {why}"))

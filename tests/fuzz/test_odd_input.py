@@ -192,3 +192,20 @@ def _request_body(organisation):
         ],
         "ladder": [],
     }
+
+
+def test_an_admin_form_refuses_a_moment_outside_the_window(client, superuser):
+    """The admin builds its own form fields: they are held to the window too
+    (``nzr.bounds.bound_admin_dates``); a year-1 intake was a 500 on SQLite."""
+    from datetime import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    client.force_login(superuser)
+    response = client.get("/admin/regions/candidate/add/")
+    assert response.status_code == 200
+    field = response.context["adminform"].form.fields["intake_planned_at"]
+    with pytest.raises(ValidationError):
+        field.run_validators(datetime(1, 1, 1, tzinfo=timezone.get_current_timezone()))
+    field.run_validators(timezone.now())  # today is inside the window
