@@ -51,12 +51,20 @@ def bound_admin_dates(site) -> None:
     stored as given on PostgreSQL."""
     from django.db import models
 
-    for model_admin in site._registry.values():
+    def bound(overrides: dict) -> dict:
+        overrides = {key: dict(value) for key, value in overrides.items()}
         for db_field, validator in (
             (models.DateField, within_date_window),
             (models.DateTimeField, within_moment_window),
         ):
-            options = model_admin.formfield_overrides.setdefault(db_field, {})
+            options = overrides.setdefault(db_field, {})
             validators = list(options.get("validators", []))
             if validator not in validators:
                 options["validators"] = [*validators, validator]
+        return overrides
+
+    for model_admin in site._registry.values():
+        model_admin.formfield_overrides = bound(model_admin.formfield_overrides)
+        # Inlines are built per request from their class: bound the class.
+        for inline in model_admin.inlines:
+            inline.formfield_overrides = bound(inline.formfield_overrides)
