@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from nzr.forms import DateFilter
 from registry.availability import available_between
 from registry.deployability import deployable
+from registry.forms import DateInput
 from registry.models import Profile, Readiness, Region, Reservist, Ring
 from registry.validators import normalise_digits
 
@@ -65,17 +66,17 @@ class ReservistFilter(django_filters.FilterSet):
     deployable_on = DateFilter(
         method="filter_noop",
         label=_("Deployable on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     available_from = DateFilter(
         method="filter_noop",
         label=_("Available from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     available_until = DateFilter(
         method="filter_noop",
         label=_("Available until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Available for the whole period (dated periods or weekly pattern)."),
     )
     training_expiring = django_filters.NumberFilter(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from escalation.models import Crisis
 from nzr.forms import DateField
+from registry.forms import DateInput
 from registry.models import Municipality, Profile, Sector
 from registry.validators import normalise_postcode, validate_postcode
 from requests_app.limits import MAX_PLACES_PER_SHIFT, MAX_REQUEST_DAYS
@@ -113,7 +114,7 @@ class ShiftForm(forms.Form):
     profile = forms.ModelChoiceField(
         label=_("Profile"), queryset=Profile.objects.filter(active=True)
     )
-    date = DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(
         label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
@@ -147,9 +148,7 @@ class ShiftForm(forms.Form):
 
 
 class LadderStepForm(forms.Form):
-    taken_on = DateField(
-        label=_("Date taken"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    taken_on = DateField(label=_("Date taken"), required=False, widget=DateInput())
     evidence = forms.CharField(
         label=_("What did you do, and what was the result?"),
         required=False,
