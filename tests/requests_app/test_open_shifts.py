@@ -221,11 +221,12 @@ def test_the_list_agrees_with_the_booking_on_generated_data(api_as):
         )
         shifts.append(req.shifts.get())
     for s in rng.sample(shifts, 12):  # some bookings of the reservist itself
-        if s.request.status in ("approved", "escalated") and s.profile.code == "verzorgende":
-            if not Assignment.objects.filter(
-                reservist=r, status="confirmed", start__lt=s.end, end__gt=s.start
-            ).exists():
-                Assignment.objects.create(shift=s, reservist=r, start=s.start, end=s.end)
+        bookable = s.request.status in ("approved", "escalated") and s.profile.code == "verzorgende"
+        clash = Assignment.objects.filter(
+            reservist=r, status="confirmed", start__lt=s.end, end__gt=s.start
+        ).exists()
+        if bookable and not clash:
+            Assignment.objects.create(shift=s, reservist=r, start=s.start, end=s.end)
     for s in rng.sample(shifts, 10):  # and of others, filling places
         Assignment.objects.get_or_create(
             shift=s, reservist=make_candidate(), defaults={"start": s.start, "end": s.end}
