@@ -33,13 +33,15 @@ from requests_app.services.booking import BOOKABLE, live_bookings, shift_refusal
 MAX_ROWS = 200
 DEFAULT_DAYS = 28
 
-# The booking errors' codes as the API names them (api.md: full, overlap, rest, hours).
-REASONS = {"full": "full", "overlap": "overlap", "rest": "rest", "working_time": "hours"}
+# The booking errors' codes the API names otherwise (api.md: full, overlap, rest, hours).
+REASONS = {"working_time": "hours", "expired": "closed", "booking": "closed"}
 
 
 def reason_of(error) -> str:
-    """The API's reason for a booking error (``closed`` for a shift no longer open)."""
-    return REASONS.get(getattr(error, "code", ""), "closed")
+    """The API's reason for a booking error: full, overlap, rest, hours; closed (the
+    shift no longer open), busy; the wait-list's not_full and already_waiting."""
+    code = getattr(error, "code", "booking")
+    return REASONS.get(code, code)
 
 
 @lru_cache(maxsize=1)

@@ -89,13 +89,12 @@ def join(shift, reservist, *, actor) -> WaitlistEntry:
         ).exists():
             raise AlreadyWaitingError()
         status = DeploymentRequest.objects.values_list("status", flat=True).get(pk=shift.request_id)
-        refusal = shift_refusal(
-            shift, status, _booked(shift), live_bookings(reservist.pk, now), now
-        )
-        if refusal is None:
-            raise NotFullError()
-        if not isinstance(refusal, ShiftFullError):
+        # Would they be booked if a place were free? (the booking's rule, places aside)
+        refusal = shift_refusal(shift, status, 0, live_bookings(reservist.pk, now), now)
+        if refusal is not None:
             raise refusal
+        if _booked(shift) < shift.count:
+            raise NotFullError()
         entry = WaitlistEntry.objects.create(shift=shift, reservist=reservist)
         log_action(entry, "waitlist.joined", actor, shift=shift.pk)
     return entry
@@ -167,7 +166,7 @@ def promote(shift) -> list[Assignment]:
         if booked >= shift.count:
             break
         reservist = (
-            Reservist.objects.select_for_update(skip_locked=True)
+            Reservist.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("user")
             .filter(pk=entry.reservist_id)
             .first()
