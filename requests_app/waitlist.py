@@ -173,9 +173,12 @@ def promote(shift) -> list[Assignment]:
         )
         if reservist is None:  # in the middle of another booking: passed this once
             continue
-        refusal = shift_refusal(
-            shift, request_status, booked, live_bookings(reservist.pk, now), now
-        )
+        bookings = live_bookings(reservist.pk, now)
+        if any(sid == shift.pk for sid, _s, _e in bookings):  # booked meanwhile (an accept)
+            entry.status, entry.closed_at = Status.BOOKED, now
+            entry.save(update_fields=["status", "closed_at"])
+            continue
+        refusal = shift_refusal(shift, request_status, booked, bookings, now)
         if refusal is not None and not isinstance(refusal, ShiftFullError):
             if refusal.code == "expired":  # the shift itself is closed: nobody fits
                 break

@@ -323,17 +323,6 @@ def _insert(locked: _Locked, actor) -> Assignment:
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     assignment.shift = shift
-    with fastsql.cursor() as cursor:  # a wait-list entry of theirs for the shift is served
-        cursor.execute(
-            _WAITLIST_BOOKED,
-            [
-                "booked",
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-                shift.pk,
-                locked.reservist_id,
-                "waiting",
-            ],
-        )
     return assignment
 
 
@@ -485,6 +474,16 @@ def sign_up(shift, reservist, *, actor) -> Assignment:
                     shift.pk,
                     reservist.pk,
                     Invitation.Status.PENDING.value,
+                ],
+            )
+            cursor.execute(  # a wait-list entry of theirs for the shift is served
+                _WAITLIST_BOOKED,
+                [
+                    "booked",
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    shift.pk,
+                    reservist.pk,
+                    "waiting",
                 ],
             )
         log_actions(
