@@ -3,7 +3,7 @@
 Two kinds of rule, each in one place:
 
 - who the shift is *open to* (``open_shifts_for`` and ``is_open_to``, this module): a
-  shift of an approved (or escalated) request, not cancelled, not started, of a profile
+  shift of an approved (escalated, or filled) request, not cancelled, not started, of a profile
   the reservist holds, in a region and sector they are willing to work in, and the
   reservist deployable for that profile on the day the shift ends
   (``registry.deployability``). A shift not open to them is a 404 to a sign-up;
@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from registry.deployability import is_deployable
 from requests_app.models import Shift
-from requests_app.services.booking import BOOKABLE, live_bookings, shift_refusal
+from requests_app.services.booking import TAKING_BOOKINGS, live_bookings, shift_refusal
 
 MAX_ROWS = 200
 DEFAULT_DAYS = 28
@@ -88,7 +88,7 @@ def _candidate_shifts(reservist, now):
     return Shift.objects.filter(
         cancelled_at__isnull=True,
         start__gt=now,
-        request__status__in=BOOKABLE,
+        request__status__in=TAKING_BOOKINGS,
         profile__in=reservist.profiles.all(),
         request__region__in=reservist.regions.all(),
         request__organisation__sector__in=list(reservist.sectors or []),

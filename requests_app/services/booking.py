@@ -55,6 +55,9 @@ from requests_app.services.requests import OPEN_SHIFT as _OPEN_SHIFT
 from requests_app.services.requests import update_fill_state
 
 BOOKABLE = (DeploymentRequest.Status.APPROVED, DeploymentRequest.Status.ESCALATED)
+# A filled request is open to bookings too: its shifts are full (a booking is refused as
+# full, a reservist may join a wait-list), and a place freed reopens it.
+TAKING_BOOKINGS = (*BOOKABLE, DeploymentRequest.Status.FILLED)
 
 
 def fit_error(shift, bookings) -> Exception | None:
@@ -227,7 +230,7 @@ def shift_refusal(shift, request_status, booked: int, bookings, now) -> Exceptio
     reads them) cannot be booked on ``shift`` with ``booked`` live places taken, as the
     error to raise, or ``None``. The one rule of booking, signing up, the open-shift list
     and the wait-list's promotion."""
-    if shift.cancelled_at or request_status not in BOOKABLE:
+    if shift.cancelled_at or request_status not in TAKING_BOOKINGS:
         return InvitationClosedError(_("This shift is no longer open."))
     if shift.start <= now:
         return InvitationClosedError(_("This shift has already started."))
