@@ -122,6 +122,7 @@ class MyWaitlistViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewset
             return WaitlistEntry.objects.none()
         return (
             WaitlistEntry.objects.filter(reservist__user=self.request.user)
+            .with_position()
             .select_related(*_SHIFT_RELATED)
             .order_by("-created_at", "-id")
         )

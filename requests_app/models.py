@@ -393,6 +393,33 @@ class WaitlistEntryQuerySet(models.QuerySet):
         """Waiting entries in the order they are served: first come, first served."""
         return self.filter(status=WaitlistEntry.Status.WAITING).order_by("created_at", "id")
 
+    def with_position(self):
+        """``position``: 1 for the first waiting entry of its shift, None when not waiting
+        (a correlated count: constant queries for a list)."""
+        ahead = (
+            WaitlistEntry.objects.filter(
+                shift_id=models.OuterRef("shift_id"), status=WaitlistEntry.Status.WAITING
+            )
+            .filter(
+                Q(created_at__lt=models.OuterRef("created_at"))
+                | Q(created_at=models.OuterRef("created_at"), id__lte=models.OuterRef("id"))
+            )
+            .order_by()
+            .values("shift_id")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
+        return self.annotate(
+            position=models.Case(
+                models.When(
+                    status=WaitlistEntry.Status.WAITING,
+                    then=models.Subquery(ahead, output_field=models.IntegerField()),
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
 
 class WaitlistEntry(models.Model):
     """A reservist waiting for a place on a full shift (``requests_app.waitlist``)."""

@@ -26,7 +26,8 @@ from functools import lru_cache
 from django.db.models import F
 from django.utils import timezone
 
-from registry.deployability import is_deployable
+from registry.deployability import deployable_condition
+from registry.models import Reservist
 from requests_app.models import Shift
 from requests_app.services.booking import TAKING_BOOKINGS, live_bookings, shift_refusal
 
@@ -95,11 +96,27 @@ def _candidate_shifts(reservist, now):
     )
 
 
-def _deployable_on(reservist, shift, cache: dict) -> bool:
-    key = (timezone.localtime(shift.end).date(), shift.profile_id)
-    if key not in cache:
-        cache[key] = is_deployable(reservist, key[0], shift.profile)
-    return cache[key]
+def _deployable_key(shift) -> tuple:
+    return (timezone.localtime(shift.end).date(), shift.profile_id)
+
+
+def _deployable_for(reservist, shifts) -> set[tuple]:
+    """The (end date, profile id) keys of ``shifts`` on which ``reservist`` is
+    deployable for that profile (``registry.deployability``): one query, a yes/no column
+    per distinct key, so the list's query count does not grow with its rows."""
+    keys = {}
+    for shift in shifts:
+        keys.setdefault(_deployable_key(shift), shift.profile)
+    if not keys:
+        return set()
+    ordered = list(keys.items())
+    columns = {
+        f"d{i}": deployable_condition(on, profile) for i, ((on, _p), profile) in enumerate(ordered)
+    }
+    row = Reservist.objects.filter(pk=reservist.pk).annotate(**columns).values(*columns).first()
+    if row is None:
+        return set()
+    return {key for i, (key, _profile) in enumerate(ordered) if row[f"d{i}"]}
 
 
 def is_open_to(reservist, shift, *, now=None) -> bool:
@@ -109,7 +126,7 @@ def is_open_to(reservist, shift, *, now=None) -> bool:
     if not _candidate_shifts(reservist, now).filter(pk=shift.pk).exists():
         return False
     shift = Shift.objects.select_related("profile").get(pk=shift.pk)
-    return _deployable_on(reservist, shift, {})
+    return bool(_deployable_for(reservist, [shift]))
 
 
 @dataclass(frozen=True)
@@ -171,13 +188,16 @@ def open_shifts_for(
         qs = qs.filter(request__region__code=region)
     bookings = live_bookings(reservist.pk, now)
     home = reservist.municipality.code if reservist.municipality_id else None
-    deployable_cache: dict = {}
+    bookable = [
+        shift
+        for shift in qs[: MAX_ROWS * 2]
+        if shift_refusal(shift, shift.request.status, shift.confirmed, bookings, now) is None
+    ]
+    deployable_on = _deployable_for(reservist, bookable)
     rows = []
-    for shift in qs[: MAX_ROWS * 2]:
+    for shift in bookable:
         request = shift.request
-        if shift_refusal(shift, request.status, shift.confirmed, bookings, now) is not None:
-            continue
-        if not _deployable_on(reservist, shift, deployable_cache):
+        if _deployable_key(shift) not in deployable_on:
             continue
         municipality = request.municipality or request.organisation.municipality
         km = distance_km(home, municipality.code if municipality else None)

@@ -397,6 +397,8 @@ class WaitlistEntrySerializer(ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_position(self, obj):
+        if hasattr(obj, "position"):  # annotated (``with_position``)
+            return obj.position
         from requests_app.waitlist import position
 
         return position(obj)

@@ -13,7 +13,6 @@ waiting entry per shift and reservist) are the last line.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,16 +52,9 @@ class AlreadyWaitingError(BookingError):
 
 
 def position(entry) -> int | None:
-    """1 for the first waiting entry of its shift; ``None`` when not waiting."""
-    if entry.status != Status.WAITING:
-        return None
-    return (
-        WaitlistEntry.objects.filter(shift_id=entry.shift_id, status=Status.WAITING)
-        .filter(
-            Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, id__lte=entry.pk)
-        )
-        .count()
-    )
+    """1 for the first waiting entry of its shift; ``None`` when not waiting
+    (``WaitlistEntryQuerySet.with_position``)."""
+    return WaitlistEntry.objects.with_position().values_list("position", flat=True).get(pk=entry.pk)
 
 
 def _booked(shift) -> int:
