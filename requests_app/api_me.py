@@ -53,6 +53,7 @@ class MyOpenShiftViewSet(viewsets.GenericViewSet):
     serializer_class = OpenShiftSerializer
     pagination_class = None
     filter_backends = []
+    lookup_value_regex = r"\d+"
 
     @extend_schema(
         parameters=[
@@ -88,6 +89,7 @@ class MyOpenShiftViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=None,
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="Shift id")],
         responses={
             201: AssignmentSerializer,
             404: OpenApiResponse(description="The shift is not open to you"),
@@ -116,6 +118,7 @@ class MyWaitlistViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewset
     permission_classes = _PERMISSIONS
     serializer_class = WaitlistEntrySerializer
     filterset_fields = ["status"]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
