@@ -21,9 +21,9 @@ from registry.models import Reservist
 from requests_app import notify
 from requests_app.errors import (
     BookingError,
+    InvitationClosedError,
     RequestNotAllowed,
     RequestStateError,
-    ShiftFullError,
     ShiftNotOpenError,
 )
 from requests_app.matching import LIVE
@@ -171,12 +171,10 @@ def promote(shift) -> list[Assignment]:
             entry.save(update_fields=["status", "closed_at"])
             continue
         refusal = shift_refusal(shift, request_status, booked, bookings, now)
-        if refusal is not None and not isinstance(refusal, ShiftFullError):
-            if refusal.code == "expired":  # the shift itself is closed: nobody fits
-                break
-            continue
+        if isinstance(refusal, InvitationClosedError):  # the shift itself is closed
+            break
         if refusal is not None or not is_open_to(reservist, shift, now=now):
-            continue
+            continue  # does not fit now (overlap, rest, hours; no longer deployable)
         try:
             with transaction.atomic():
                 assignment = Assignment.objects.create(

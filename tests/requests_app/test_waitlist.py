@@ -100,8 +100,9 @@ def test_a_cancelled_booking_goes_to_the_first_waiting_who_still_fits(
     busy, next_, last = make_candidate(), make_candidate(), make_candidate()
     for r in (busy, next_, last):
         assert join(api_as, r, full_shift).status_code == 201
-    # the first in line meanwhile took a shift at the same time: passed over, still waiting
-    other = make_request(org, shifts=[(at(3, 8), at(3, 12), 1, "verzorgende")]).shifts.get()
+    # the first in line meanwhile took a shift ending 8 hours before (less than the rest
+    # time; no constraint of the database would stop it): passed over, still waiting
+    other = make_request(org, shifts=[(at(2, 15), at(2, 23), 1, "verzorgende")]).shifts.get()
     Assignment.objects.create(shift=other, reservist=busy, start=other.start, end=other.end)
     booked = Assignment.objects.get(shift=full_shift)
 
@@ -184,3 +185,29 @@ def test_the_request_page_shows_the_wait_list_to_the_organisation(
     html = client.get(reverse("requests_app:request_detail", args=[full_shift.request_id])).content
     assert "Wachtlijst: 1 reservist" in html.decode()
     assert str(r) in html.decode()
+
+
+def test_promotion_passes_over_who_is_no_longer_deployable(api_as, full_shift):
+    paused, next_ = make_candidate(), make_candidate()
+    join(api_as, paused, full_shift)
+    join(api_as, next_, full_shift)
+    paused.status = "paused"
+    paused.save()
+    booked = Assignment.objects.get(shift=full_shift)
+
+    cancel_assignment(booked, actor=booked.reservist.user)
+
+    live = Assignment.objects.filter(shift=full_shift, status="confirmed")
+    assert [a.reservist_id for a in live] == [next_.pk]
+    assert WaitlistEntry.objects.get(reservist=paused).status == "waiting"
+
+
+def test_a_cancelled_shift_books_nobody_from_its_wait_list(api_as, full_shift):
+    r = make_candidate()
+    join(api_as, r, full_shift)
+    booked = Assignment.objects.get(shift=full_shift)
+    full_shift.request.status = "cancelled"
+    full_shift.request.save()
+    assert waitlist.promote(full_shift) == []
+    assert booked.reservist_id != r.pk
+    assert not Assignment.objects.filter(reservist=r).exists()
