@@ -39,6 +39,16 @@ class ShiftFullError(BookingError):
         )
 
 
+class ShiftNotOpenError(BookingError):
+    """The shift is not open to this reservist (a 404 to a sign-up: it is not in their
+    list of open shifts)."""
+
+    code = "not_open"
+
+    def __init__(self, message=None, **kw):
+        super().__init__(message or _("This shift is not open to you."), **kw)
+
+
 class BookingBusyError(BookingError):
     """A row the booking needs stayed locked longer than the lock timeout."""
 

@@ -378,3 +378,87 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.user_id}"
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reservists: their own; organisations and coordinators: via the shift's request."""
+        scope = scope_of(user)
+        q = Q(shift__request__in=DeploymentRequest.objects.visible_to(user))
+        if scope.is_reservist:
+            q |= Q(reservist__user_id=scope.user_id)
+        return self.filter(q)
+
+    def waiting(self):
+        """Waiting entries in the order they are served: first come, first served."""
+        return self.filter(status=WaitlistEntry.Status.WAITING).order_by("created_at", "id")
+
+    def with_position(self):
+        """``position``: 1 for the first waiting entry of its shift, None when not waiting
+        (a correlated count: constant queries for a list)."""
+        ahead = (
+            WaitlistEntry.objects.filter(
+                shift_id=models.OuterRef("shift_id"), status=WaitlistEntry.Status.WAITING
+            )
+            .filter(
+                Q(created_at__lt=models.OuterRef("created_at"))
+                | Q(created_at=models.OuterRef("created_at"), id__lte=models.OuterRef("id"))
+            )
+            .order_by()
+            .values("shift_id")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
+        return self.annotate(
+            position=models.Case(
+                models.When(
+                    status=WaitlistEntry.Status.WAITING,
+                    then=models.Subquery(ahead, output_field=models.IntegerField()),
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
+
+class WaitlistEntry(models.Model):
+    """A reservist waiting for a place on a full shift (``requests_app.waitlist``)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        BOOKED = "booked", _("Booked")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="waitlist", db_index=False
+    )
+    reservist = models.ForeignKey(
+        "registry.Reservist", on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("wait-list entry")
+        verbose_name_plural = _("wait-list entries")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "reservist"],
+                condition=Q(status="waiting"),
+                name="one_waiting_entry_per_shift",
+            )
+        ]
+        indexes = [models.Index(fields=["shift", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.reservist_id} ~ {self.shift_id} ({self.status})"

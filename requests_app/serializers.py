@@ -9,7 +9,14 @@ from escalation.models import Crisis, LadderStep
 from nzr.api_fields import CharField, DateField, DateTimeField, ModelSerializer, SlugRelatedField
 from registry.models import Municipality, Profile
 from requests_app import limits
-from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation, Shift
+from requests_app.models import (
+    Assignment,
+    CareOrganisation,
+    DeploymentRequest,
+    Invitation,
+    Shift,
+    WaitlistEntry,
+)
 
 
 class OrganisationSerializer(ModelSerializer):
@@ -320,3 +327,86 @@ class CandidateSerializer(serializers.Serializer):
     response_rate = serializers.FloatField(allow_null=True)
     reasons = serializers.ListField(child=serializers.CharField())
     invitation = serializers.CharField(allow_null=True)
+
+
+class OpenShiftQuerySerializer(serializers.Serializer):
+    """The filters of ``GET /api/v1/me/open-shifts/`` (all optional)."""
+
+    # ``from`` is a Python keyword: the field is declared below under its API name.
+    to = serializers.DateField(required=False, help_text=_("Last start date (YYYY-MM-DD)."))
+    profile = serializers.SlugField(required=False, help_text=_("Profile code."))
+    region = serializers.CharField(required=False, max_length=4, help_text=_("Region code, VR09."))
+    max_km = serializers.IntegerField(
+        required=False, min_value=0, max_value=1000, help_text=_("Largest distance in km.")
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(
+            required=False, help_text=_("First start date (YYYY-MM-DD).")
+        )
+        return fields
+
+    def validate(self, attrs):
+        if attrs.get("from") and attrs.get("to") and attrs["to"] < attrs["from"]:
+            raise serializers.ValidationError({"to": [_("The end date is before the start date.")]})
+        return attrs
+
+
+class OpenShiftSerializer(serializers.Serializer):
+    """A row of the open-shift list (``requests_app.open_shifts.OpenShift``)."""
+
+    id = serializers.IntegerField(help_text=_("The shift's id."))
+    profile = serializers.CharField()
+    profile_name = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    places_left = serializers.IntegerField()
+    organisation = serializers.CharField()
+    place = serializers.CharField()
+    region = serializers.CharField()
+    region_name = serializers.CharField()
+    distance_km = serializers.IntegerField(allow_null=True)
+
+
+class BookingRefusalSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=[
+            "full",
+            "overlap",
+            "rest",
+            "hours",
+            "busy",
+            "closed",
+            "not_full",
+            "already_waiting",
+        ]
+    )
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+class WaitlistEntrySerializer(ModelSerializer):
+    position = serializers.SerializerMethodField()
+    shift_detail = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["id", "shift", "status", "position", "created_at", "shift_detail"]
+        read_only_fields = ["id", "status", "position", "created_at", "shift_detail"]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_position(self, obj):
+        if hasattr(obj, "position"):  # annotated (``with_position``)
+            return obj.position
+        from requests_app.waitlist import position
+
+        return position(obj)
+
+    @extend_schema_field(serializers.DictField())
+    def get_shift_detail(self, obj):
+        return shift_detail(obj.shift)
+
+
+class WaitlistJoinSerializer(serializers.Serializer):
+    shift = serializers.IntegerField(min_value=1)

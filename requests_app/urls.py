@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from requests_app import api, views
+from requests_app import api, api_me, views, views_open
 
 app_name = "requests_app"
 urlpatterns = [
@@ -31,6 +31,10 @@ urlpatterns = [
     path("invitations/", views.my_invitations, name="my_invitations"),
     path("invitations/<int:pk>/<str:answer>/", views.invitation_answer, name="invitation_answer"),
     path("my-shifts/", views.my_assignments, name="my_assignments"),
+    path("open-shifts/", views_open.open_shifts, name="open_shifts"),
+    path("open-shifts/<int:pk>/sign-up/", views_open.open_shift_sign_up, name="open_shift_sign_up"),
+    path("waitlist/", views_open.waitlist_join, name="waitlist_join"),
+    path("waitlist/<int:pk>/leave/", views_open.waitlist_leave, name="waitlist_leave"),
     path("my-shifts/calendar/renew/", views.calendar_renew, name="calendar_renew"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]
@@ -42,4 +46,6 @@ router.register("shifts", api.ShiftViewSet, basename="shift")
 router.register("assignments", api.AssignmentViewSet, basename="assignment")
 router.register("me/invitations", api.MyInvitationViewSet, basename="my-invitation")
 router.register("me/assignments", api.MyAssignmentViewSet, basename="my-assignment")
+router.register("me/open-shifts", api_me.MyOpenShiftViewSet, basename="my-open-shift")
+router.register("me/waitlist", api_me.MyWaitlistViewSet, basename="my-waitlist")
 api_urlpatterns = router.urls

@@ -30,6 +30,7 @@ from requests_app.models import (
     DeploymentRequest,
     Invitation,
     Shift,
+    WaitlistEntry,
 )
 from requests_app.services.capacity import can_change_capacity
 from requests_app.services.requests import OPEN_STATUSES, queue_in_priority_order
@@ -398,11 +399,17 @@ def request_detail(request, pk):
                 queryset=Assignment.objects.exclude(status="cancelled", no_show=False)
                 .select_related("reservist")
                 .order_by("id"),
-            )
+            ),
+            Prefetch(
+                "waitlist",
+                queryset=WaitlistEntry.objects.waiting().select_related("reservist"),
+                to_attr="waiting",
+            ),
         )
         .order_by("start")
     )
     people = [a.reservist_id for s in shifts for a in s.assignments.all()]
+    people += [e.reservist_id for s in shifts for e in s.waiting]
     if people:
         log_list(request, request.user, Reservist, people, detail=f"request {req.pk}")
     scope = scope_of(request.user)
@@ -672,6 +679,9 @@ def invitation_answer(request, pk, answer):
         else:
             raise Http404
     except DomainError as exc:
+        if exc.code == "full":  # the wait-list is offered on the open shifts page
+            messages.error(request, str(exc))
+            return redirect(f"{reverse('requests_app:open_shifts')}?full={invitation.shift_id}")
         messages.error(request, str(exc))
     return redirect("requests_app:my_invitations")
 

@@ -276,6 +276,7 @@ def persona(request):
 # (SQLite, no DATABASE_URL) they are skipped with the reason; CI runs them on PostgreSQL.
 POSTGRES_ONLY = {
     "tests/requests_app/test_booking_concurrency.py": "real threads against row locks",
+    "tests/requests_app/test_open_shifts_concurrency.py": "real threads against row locks",
     "tests/requests_app/test_booking_round_trips.py::"
     "test_a_check_that_misses_an_overlap_is_caught_at_the_commit": "the exclusion constraint",
     "tests/requests_app/test_matching_whole_request.py": "the whole request's SQL",

@@ -98,6 +98,29 @@ def _add_assignments(ctx, n):
     bulk.assignments(_own_shifts(ctx, n), ctx.user.reservist)
 
 
+def _may_take_shifts(ctx):
+    """The persona holds the profile, works in VR09 and is trained: open shifts are theirs."""
+    r = ctx.user.reservist
+    r.profiles.set(Profile.objects.filter(code="verzorgende"))
+    r.regions.set(Region.objects.filter(code="VR09"))
+    done = timezone.localdate() - timedelta(days=30)
+    TrainingRecord.objects.bulk_create(
+        [TrainingRecord(reservist=r, course=c, completed_on=done) for c in Course.objects.all()]
+    )
+
+
+def _open_shifts_url(ctx):
+    return f"/api/v1/me/open-shifts/?to={timezone.localdate() + timedelta(days=150):%Y-%m-%d}"
+
+
+def _add_waitlist_entries(ctx, n):
+    from requests_app.models import WaitlistEntry
+
+    WaitlistEntry.objects.bulk_create(
+        [WaitlistEntry(shift=s, reservist=ctx.user.reservist) for s in _own_shifts(ctx, n)]
+    )
+
+
 # --- coordinators -------------------------------------------------------------------------
 
 
@@ -270,6 +293,23 @@ CASES = [
         _add_assignments,
         api_page,
         route="/api/v1/me/assignments/",
+    ),
+    ListCase(
+        "me-open-shifts",
+        "reservist",
+        _open_shifts_url,
+        lambda ctx, n: _own_shifts(ctx, n),
+        api_array,
+        setup=_may_take_shifts,
+        route="/api/v1/me/open-shifts/",
+    ),
+    ListCase(
+        "me-waitlist",
+        "reservist",
+        "/api/v1/me/waitlist/",
+        _add_waitlist_entries,
+        api_page,
+        route="/api/v1/me/waitlist/",
     ),
     ListCase(
         "organisations",

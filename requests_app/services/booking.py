@@ -46,6 +46,7 @@ from requests_app.errors import (
     RequestStateError,
     RestTimeError,
     ShiftFullError,
+    ShiftNotOpenError,
     WorkingTimeError,
 )
 from requests_app.matching import LIVE, max_shift_hours, max_week_hours, rest_hours, week_bounds
@@ -54,6 +55,9 @@ from requests_app.services.requests import OPEN_SHIFT as _OPEN_SHIFT
 from requests_app.services.requests import update_fill_state
 
 BOOKABLE = (DeploymentRequest.Status.APPROVED, DeploymentRequest.Status.ESCALATED)
+# A filled request is open to bookings too: its shifts are full (a booking is refused as
+# full, a reservist may join a wait-list), and a place freed reopens it.
+TAKING_BOOKINGS = (*BOOKABLE, DeploymentRequest.Status.FILLED)
 
 
 def fit_error(shift, bookings) -> Exception | None:
@@ -152,6 +156,10 @@ _WITHDRAW = (
     "UPDATE requests_app_invitation SET status = %s, answered_at = %s "
     "WHERE shift_id = %s AND status = %s"
 )
+_WAITLIST_BOOKED = (
+    "UPDATE requests_app_waitlistentry SET status = %s, closed_at = %s "
+    "WHERE shift_id = %s AND reservist_id = %s AND status = %s"
+)
 _LOCK_REQUEST = "SELECT status FROM requests_app_deploymentrequest WHERE id = %s FOR UPDATE"
 # The constraints that are the last line against a double booking.
 _OVERLAP_CONSTRAINTS = ("assignment_no_overlap_per_reservist", "one_live_assignment_per_shift")
@@ -181,9 +189,7 @@ def _lock_and_read(reservist_id: int, shift_id: int, invitation_id: int | None, 
             if db.vendor == "postgresql":
                 timeout.execute(_SET_LOCK_TIMEOUT, _lock_timeout_param())
             reservist.execute(fastsql.locking(_LOCK_RESERVIST), [reservist_id])
-            # A bookable shift starts after now: its week begins less than 7 days and its
-            # rest time less than rest_hours() before now (a day more for summer time).
-            cut_off = now - max(timedelta(days=7), timedelta(hours=rest_hours())) - timedelta(1)
+            cut_off = fit_cut_off(now)
             fit.execute(_FIT, [reservist_id, *LIVE, db.ops.adapt_datetimefield_value(cut_off)])
             shift_row.execute(fastsql.locking(_LOCK_SHIFT), [shift_id])
             if invitation_id is not None:
@@ -219,19 +225,45 @@ def _lock_and_read(reservist_id: int, shift_id: int, invitation_id: int | None, 
         )
 
 
-def _refusal(locked: _Locked, now) -> Exception | None:
-    """Why the booking cannot be made, as the error to raise, or ``None``. Cancelling a
-    request locks its shifts first, so a cancelled shift is seen here."""
-    shift = locked.shift
-    if shift.cancelled_at or locked.request_status not in BOOKABLE:
+def shift_refusal(shift, request_status, booked: int, bookings, now) -> Exception | None:
+    """Why a reservist with live ``bookings`` (``(shift_id, start, end)``, as ``_FIT``
+    reads them) cannot be booked on ``shift`` with ``booked`` live places taken, as the
+    error to raise, or ``None``. The one rule of booking, signing up, the open-shift list
+    and the wait-list's promotion."""
+    if shift.cancelled_at or request_status not in TAKING_BOOKINGS:
         return InvitationClosedError(_("This shift is no longer open."))
     if shift.start <= now:
         return InvitationClosedError(_("This shift has already started."))
-    if any(sid == shift.pk for sid, _s, _e in locked.bookings):
+    if any(sid == shift.pk for sid, _s, _e in bookings):
         return OverlapError(_("You are already booked on this shift."))
-    if locked.booked >= shift.count:
+    if booked >= shift.count:
         return ShiftFullError()
-    return fit_error(shift, locked.bookings)
+    return fit_error(shift, bookings)
+
+
+def fit_cut_off(now):
+    """The earliest end of a live booking that can matter to a shift bookable now: a
+    bookable shift starts after now, so its week begins less than 7 days and its rest
+    time less than ``rest_hours()`` before now (a day more for summer time)."""
+    return now - max(timedelta(days=7), timedelta(hours=rest_hours())) - timedelta(1)
+
+
+def live_bookings(reservist_id: int, now) -> list:
+    """The reservist's live bookings as ``shift_refusal`` reads them (``_FIT``)."""
+    return [
+        (sid, s, e)
+        for sid, s, e in Assignment.objects.filter(
+            reservist_id=reservist_id, status__in=LIVE, end__gt=fit_cut_off(now)
+        )
+        .order_by("start")
+        .values_list("shift_id", "start", "end")
+    ]
+
+
+def _refusal(locked: _Locked, now) -> Exception | None:
+    """Why the booking cannot be made, as the error to raise, or ``None``. Cancelling a
+    request locks its shifts first, so a cancelled shift is seen here."""
+    return shift_refusal(locked.shift, locked.request_status, locked.booked, locked.bookings, now)
 
 
 @contextmanager
@@ -416,6 +448,85 @@ def assign_manually(shift, reservist, *, actor) -> Assignment:
             ],
         )
         _confirm_to_reservist(assignment)
+    return assignment
+
+
+def sign_up(shift, reservist, *, actor) -> Assignment:
+    """The reservist signs up for an open shift themself (issue 20): the locks and
+    checks of accepting an invitation, and first whether the shift is open to them
+    (``open_shifts.is_open_to``, asked under the reservist's lock): ShiftNotOpenError
+    (404) if not; the booking's 409s (full, overlap, rest, hours, busy) otherwise. An
+    open invitation of theirs to the shift is answered."""
+    from requests_app.open_shifts import is_open_to
+
+    def check(locked, now):
+        if locked.user_id is None or locked.user_id != getattr(actor, "pk", None):
+            return RequestNotAllowed(_("Only the reservist themself can sign up."))
+        if not is_open_to(reservist, locked.shift, now=now):
+            return ShiftNotOpenError()
+        return _refusal(locked, now)
+
+    with _booking(reservist.pk, shift.pk, None, check=check) as (locked, write):
+        assignment = write(actor)
+        with fastsql.cursor() as cursor:
+            cursor.execute(
+                _ACCEPT_OPEN,
+                [
+                    Invitation.Status.ACCEPTED.value,
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    shift.pk,
+                    reservist.pk,
+                    Invitation.Status.PENDING.value,
+                ],
+            )
+            cursor.execute(  # a wait-list entry of theirs for the shift is served
+                _WAITLIST_BOOKED,
+                [
+                    "booked",
+                    connection.ops.adapt_datetimefield_value(timezone.now()),
+                    shift.pk,
+                    reservist.pk,
+                    "waiting",
+                ],
+            )
+        log_actions(
+            actor,
+            [
+                (assignment, "assignment.booked", {"shift": locked.shift.pk}),
+                (assignment, "assignment.signed_up", {}),
+            ],
+        )
+        _confirm_to_reservist(assignment)
+    return assignment
+
+
+def cancel_assignment(assignment, *, actor, reason: str = "") -> Assignment:
+    """Cancel a future booking (the reservist themself, the organisation or national
+    staff): the place frees, and in the same transaction the first on the shift's
+    wait-list who still fits is booked (``waitlist.promote``). Lock order as a booking:
+    the reservist, then the shift."""
+    from requests_app import waitlist
+    from requests_app.services.requests import can_edit_for
+
+    with booking_transaction():
+        Reservist.objects.select_for_update().filter(pk=assignment.reservist_id).first()
+        shift = Shift.objects.select_for_update().get(pk=assignment.shift_id)
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        request = DeploymentRequest.objects.select_related("organisation").get(pk=shift.request_id)
+        own = Reservist.objects.filter(pk=assignment.reservist_id, user_id=actor.pk).exists()
+        if not (own or can_edit_for(actor, request.organisation)):
+            raise RequestNotAllowed(_("You may not cancel this booking."))
+        if assignment.status != Assignment.Status.CONFIRMED:
+            raise RequestStateError(_("This booking is no longer confirmed."))
+        if shift.start <= timezone.now():
+            raise RequestStateError(_("A shift that has started can no longer be cancelled."))
+        assignment.status = Assignment.Status.CANCELLED
+        assignment.save(update_fields=["status"])
+        log_action(assignment, "assignment.cancelled", actor, reason)
+        waitlist.promote(shift)
+        update_fill_state(
+            DeploymentRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+        )
     return assignment
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import log_action
 from accounts.scope import scope_of
 from nzr.tasks import enqueue
-from requests_app import limits
+from requests_app import limits, waitlist
 from requests_app.errors import (
     CapacityBelowBookingsError,
     RequestError,
@@ -106,6 +106,8 @@ def change_shift_capacity(shift, count, *, by, reason: str = "") -> Shift:
         shift.save(update_fields=["count"])
         if booked >= count:
             _shift_full(shift)
+        elif count > old:  # the new places go to the wait-list first, in this transaction
+            booked += len(waitlist.promote(shift))
         update_fill_state(request)
         log_action(shift, "shift.capacity_changed", by, reason, old=old, new=count, booked=booked)
         if count > old and count > booked and request.status in MATCHING:
