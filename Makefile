@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(PY) manage.py load_reference_data
 	SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) -m nzr.embedded $(HOST):$(PORT)
 
 ## make test: install and run the whole suite (PostgreSQL/Redis when DATABASE_URL/CELERY_BROKER_URL are set).
 test: $(STAMP)

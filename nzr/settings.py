@@ -117,6 +117,10 @@ TEMPLATES = [
 
 FORM_RENDERER = "nzr.forms.NZRFormRenderer"
 
+# `make run` (nzr/embedded.py): a Celery worker with beat beside runserver, on a broker in a
+# local folder, so the periodic jobs run without Redis.
+EMBEDDED = env_bool("NZR_EMBEDDED", False) and not PRODUCTION
+
 # Database: PostgreSQL from DATABASE_URL; SQLite only as the embedded default.
 _database_url = env_str("DATABASE_URL", required=PRODUCTION)
 if _database_url:
@@ -142,6 +146,13 @@ else:
             "OPTIONS": {"timeout": 20},
         }
     }
+    if EMBEDDED:
+        # Two processes (runserver and the worker) share the file: each transaction takes
+        # the write lock at its start and waits for it (instead of failing half-way), and
+        # WAL lets readers go on meanwhile.
+        DATABASES["default"]["OPTIONS"].update(
+            transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL;"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis in production (login rate limits live here); local memory otherwise.
@@ -253,6 +264,10 @@ SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.LogSMSBackend")
 
 # Celery: Redis broker from the environment; without one, tasks run in-process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", required=PRODUCTION)
+_EMBEDDED_BROKER = EMBEDDED and not CELERY_BROKER_URL
+if _EMBEDDED_BROKER:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False  # the filesystem transport has no broadcast
 # Tests run tasks in-process unless a test starts a real worker (tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", TESTING or not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -270,6 +285,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # backstop far beyond any run, so it never copies a task that is still running, and a
 # late copy it does send is skipped by the delivery's claim (docs/reliability.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+if _EMBEDDED_BROKER:
+    from nzr.embedded import broker_folders
+
+    CELERY_BROKER_TRANSPORT_OPTIONS = broker_folders()
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by nzr/celery.py from each app's schedule
 # The outbox relay (beat, every 15 s; outbox/relay.py): a publish no worker started within
