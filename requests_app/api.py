@@ -4,6 +4,7 @@ write calls a service; every queryset goes through ``visible_to``."""
 from dataclasses import asdict
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,12 +23,14 @@ from registry.models import Reservist
 from requests_app import services
 from requests_app.candidates import candidate_rows
 from requests_app.errors import RequestInvalid
+from requests_app.funnel import funnel as shift_funnel
 from requests_app.matching import ranked_for_shift
 from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation, Shift
 from requests_app.serializers import (
     AssignmentSerializer,
     AssignSerializer,
     CandidateSerializer,
+    FunnelSerializer,
     HoursSerializer,
     InvitationSerializer,
     OrganisationSerializer,
@@ -282,7 +285,7 @@ class ShiftViewSet(viewsets.GenericViewSet):
     serializer_class = CandidateSerializer
 
     def get_permissions(self):
-        if self.action == "partial_update":
+        if self.action in ("partial_update", "funnel"):
             # Organisations too; the service decides who may (403), visible_to hides (404).
             return [p() for p in api_settings.DEFAULT_PERMISSION_CLASSES]
         return super().get_permissions()
@@ -336,6 +339,24 @@ class ShiftViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(
             CandidateSerializer([asdict(r) for r in rows], many=True).data
         )
+
+    @extend_schema(
+        responses={
+            200: FunnelSerializer,
+            404: OpenApiResponse(description="No such shift in your scope"),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def funnel(self, request, pk=None):
+        """Why nobody fits: how many reservists remain after each step of eligibility, in
+        order (pool, profile, region, deployable, available, free, not_invited). Counts
+        only, no names: coordinators of the shift's region, national staff and the
+        organisation itself."""
+        scope = scope_of(request.user)
+        if not (scope.is_national or scope.is_regional or scope.is_care_org):
+            raise Http404
+        shift = self.get_object()
+        return Response(shift_funnel(shift).as_dict())
 
     @extend_schema(request=AssignSerializer, responses={201: AssignmentSerializer})
     @action(detail=True, methods=["post"])

@@ -31,14 +31,11 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    DurationField,
     Exists,
     ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Subquery,
-    Sum,
     TextField,
     Value,
 )
@@ -48,7 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from registry.deployability import checkers, deployable
+from registry.deployability import checkers
 from registry.models import Reservist
 
 LIVE = ("confirmed", "completed")
@@ -196,54 +193,14 @@ def _count(qs):
     )
 
 
-def eligible_reservists(shift, *, now=None):
-    """Reservists who may be booked on ``shift``: one queryset, every rule a filter."""
-    from requests_app.models import Assignment
+def eligible_reservists(shift, *, now=None, exclude_invited: bool = False):
+    """Reservists who may be booked on ``shift`` (the steps of ``requests_app.eligibility``),
+    annotated with the ranking inputs."""
+    from requests_app import eligibility
 
     now = now or timezone.now()
-    request = shift.request
-    rest = timedelta(hours=rest_hours())
-    week_start, week_end = week_bounds(shift.start)
-    shift_hours = shift.end - shift.start
-
-    qs = Reservist.objects.filter(anonymised_at__isnull=True)
-    qs = deployable(qs, timezone.localtime(shift.end).date(), shift.profile)
-    qs = _available_between(qs, shift.start, shift.end)
-    qs = in_sector(
-        qs.filter(profiles=shift.profile_id, regions=request.region_id),
-        request.organisation.sector,
-    )
-    # Not booked in an overlapping shift, nor within the rest time around it.
-    busy = Assignment.objects.filter(
-        reservist=OuterRef("pk"),
-        status__in=LIVE,
-        start__lt=shift.end + rest,
-        end__gt=shift.start - rest,
-    )
-    week_hours = Coalesce(
-        Subquery(
-            Assignment.objects.filter(
-                reservist=OuterRef("pk"),
-                status__in=LIVE,
-                start__gte=week_start,
-                start__lt=week_end,
-            )
-            .order_by()
-            .values("reservist")
-            .annotate(
-                total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField()))
-            )
-            .values("total"),
-            output_field=DurationField(),
-        ),
-        Value(timedelta(0)),
-    )
-    qs = (
-        qs.annotate(week_hours=week_hours)
-        .filter(~Exists(busy))
-        .filter(week_hours__lte=timedelta(hours=max_week_hours()) - shift_hours)
-    )
-    return with_ranking_inputs(qs, request.crisis_id, now).distinct()
+    qs = eligibility.eligible(shift, exclude_invited=exclude_invited)
+    return with_ranking_inputs(qs, shift.request.crisis_id, now).distinct()
 
 
 def with_ranking_inputs(qs, crisis_id, now):
@@ -319,14 +276,7 @@ def candidates_for_shift_one_query(
     For many shifts use ``candidates_for_shifts`` (a handful of queries for a whole
     request instead of one ~30 ms query per shift); a test compares the two on a
     varied data set."""
-    from requests_app.models import Invitation
-
-    qs = eligible_reservists(shift, now=now)
-    if exclude_invited:
-        asked = Invitation.objects.filter(shift=shift, reservist=OuterRef("pk")).exclude(
-            status=Invitation.Status.WITHDRAWN
-        )
-        qs = qs.filter(~Exists(asked))
+    qs = eligible_reservists(shift, now=now, exclude_invited=exclude_invited)
     return list(candidate_data(qs))
 
 

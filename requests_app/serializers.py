@@ -333,7 +333,7 @@ class OpenShiftQuerySerializer(serializers.Serializer):
     """The filters of ``GET /api/v1/me/open-shifts/`` (all optional)."""
 
     # ``from`` is a Python keyword: the field is declared below under its API name.
-    to = serializers.DateField(required=False, help_text=_("Last start date (YYYY-MM-DD)."))
+    to = DateField(required=False, help_text=_("Last start date (YYYY-MM-DD)."))
     profile = serializers.SlugField(required=False, help_text=_("Profile code."))
     region = serializers.CharField(required=False, max_length=4, help_text=_("Region code, VR09."))
     max_km = serializers.IntegerField(
@@ -342,9 +342,7 @@ class OpenShiftQuerySerializer(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.DateField(
-            required=False, help_text=_("First start date (YYYY-MM-DD).")
-        )
+        fields["from"] = DateField(required=False, help_text=_("First start date (YYYY-MM-DD)."))
         return fields
 
     def validate(self, attrs):
@@ -359,8 +357,8 @@ class OpenShiftSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text=_("The shift's id."))
     profile = serializers.CharField()
     profile_name = serializers.CharField()
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = DateTimeField()
+    end = DateTimeField()
     places_left = serializers.IntegerField()
     organisation = serializers.CharField()
     place = serializers.CharField()
@@ -410,3 +408,17 @@ class WaitlistEntrySerializer(ModelSerializer):
 
 class WaitlistJoinSerializer(serializers.Serializer):
     shift = serializers.IntegerField(min_value=1)
+
+
+class FunnelStepSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["pool", "profile", "region", "deployable", "available", "free", "not_invited"]
+    )
+    label = serializers.CharField()
+    remaining = serializers.IntegerField(min_value=0)
+
+
+class FunnelSerializer(serializers.Serializer):
+    """How many reservists remain after each step of eligibility, in order."""
+
+    steps = FunnelStepSerializer(many=True)

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from requests_app import api, api_me, views, views_open
+from requests_app import api, api_me, views, views_funnel, views_open
 
 app_name = "requests_app"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
     path("shifts/<int:pk>/cancel/", views.shift_cancel, name="shift_cancel"),
     path("shifts/<int:pk>/places/", views.shift_capacity, name="shift_capacity"),
     path("shifts/<int:pk>/candidates/", views.shift_candidates, name="shift_candidates"),
+    path("shifts/<int:pk>/funnel/", views_funnel.shift_funnel, name="shift_funnel"),
     path("assignments/<int:pk>/hours/", views.assignment_hours, name="assignment_hours"),
     path("queue/", views.queue, name="queue"),
     path("invitations/", views.my_invitations, name="my_invitations"),

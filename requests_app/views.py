@@ -23,6 +23,7 @@ from registry.models import Reservist
 from requests_app import forms, services
 from requests_app.candidates import candidate_rows
 from requests_app.errors import RequestInvalid
+from requests_app.funnel import funnel as shift_funnel
 from requests_app.matching import ranked_for_shift
 from requests_app.models import (
     Assignment,
@@ -639,7 +640,13 @@ def shift_candidates(request, pk):
     return render(
         request,
         "requests_app/shift_candidates.html",
-        {"shift": shift, "rows": rows, "booked": booked, "can_assign": scope.is_national},
+        {
+            "shift": shift,
+            "rows": rows,
+            "booked": booked,
+            "can_assign": scope.is_national,
+            "funnel": shift_funnel(shift),
+        },
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.errors import DomainError
+from nzr.forms import DateField
 from registry.forms import DateInput
 from registry.models import Reservist
 from requests_app import waitlist
@@ -23,8 +24,8 @@ from requests_app.services.booking import sign_up
 
 
 class OpenShiftFilterForm(forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=gettext_lazy("Until"), required=False, widget=DateInput())
+    date_from = DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    date_to = DateField(label=gettext_lazy("Until"), required=False, widget=DateInput())
     profile = forms.ChoiceField(label=gettext_lazy("Profile"), required=False)
     region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
     max_km = forms.IntegerField(

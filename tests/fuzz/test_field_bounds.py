@@ -42,6 +42,11 @@ PLAIN_WRITES = {
     "requests_app.serializers.RequiredReasonSerializer": None,
     "requests_app.serializers.RecategoriseSerializer": None,  # reason: the audit log's TextField
     "requests_app.serializers.ShiftCapacitySerializer": None,
+    # Answers and query parameters: they write nothing.
+    "requests_app.serializers.BookingRefusalSerializer": None,
+    "requests_app.serializers.FunnelStepSerializer": None,
+    "requests_app.serializers.OpenShiftQuerySerializer": None,
+    "requests_app.serializers.OpenShiftSerializer": None,
     "escalation.api.CrisisActionSerializer": None,
     # Shapes of answers only (documented in the schema, never read from a request).
     "dashboard.api.PoolStatsRowSerializer": None,
