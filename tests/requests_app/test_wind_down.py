@@ -28,7 +28,9 @@ def statuses(*invitations):
 
 
 def withdrawn_mail(mailoutbox, reservist):
-    return [m for m in mailoutbox if reservist.email in m.to and m.subject.startswith("Ingetrokken")]
+    return [
+        m for m in mailoutbox if reservist.email in m.to and m.subject.startswith("Ingetrokken")
+    ]
 
 
 def test_crisis_deactivated_withdraws_and_stops_matching(
