@@ -43,7 +43,7 @@ from escalation.models import (
     PriorityCategory,
     PriorityFramework,
 )
-from escalation.signals import escalation_decided, escalation_opened
+from escalation.signals import crisis_deactivated, escalation_decided, escalation_opened
 from nzr.tasks import enqueue
 from registry.models import Readiness, Region, Reservist
 
@@ -441,6 +441,7 @@ def deactivate_crisis(crisis: Crisis, *, actor, reason: str = "") -> Crisis:
         crisis.report = deployment_report(crisis)
         crisis.save()
         log_action(crisis, "crisis.deactivated", actor, reason, **crisis.report)
+        crisis_deactivated.send(sender=Crisis, crisis=crisis, actor=actor, reason=reason)
     return crisis
 
 

@@ -10,9 +10,14 @@ The requests app updates the request (e.g. referred back -> approved again).
 with ``sender=Escalation``, ``escalation=``, ``source=`` ("coordinator" |
 "system") and ``actor=`` (None for the system). The requests app may set
 the request's status to "escalated" when the system flagged it.
+
+``crisis_deactivated``: sent inside the transaction that deactivated a crisis, with
+``sender=Crisis``, ``crisis=``, ``actor=`` and ``reason=``. The requests app stops
+matching its shifts and withdraws their pending invitations.
 """
 
 from django.dispatch import Signal
 
 escalation_decided = Signal()
 escalation_opened = Signal()
+crisis_deactivated = Signal()

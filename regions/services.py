@@ -21,6 +21,7 @@ from regions.big import BIGVerifierError, get_verifier
 from regions.errors import CandidateClosedError, CandidateError, DuplicateError, VettingError
 from regions.models import Candidate, CandidateStatusChange, VettingCheck
 from registry.models import Reservist
+from registry.signals import supply_changed
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def record_vetting(reservist, check, outcome, note="", *, actor) -> VettingCheck
             reservist=reservist, kind=check, outcome=outcome, note=note, checked_by=actor
         )
         log_action(reservist, "vetting.recorded", actor, note, check=check, outcome=outcome)
+        supply_changed.send(sender=VettingCheck, reservist_id=reservist.pk)
         if reservist.status == Reservist.Status.APPLIED:
             reservist = change_reservist_status(
                 reservist,

@@ -30,6 +30,7 @@ from registry.models import (
     WeeklyAvailability,
     derive_ring,
 )
+from registry.signals import supply_changed
 from registry.validators import normalise_digits, normalise_postcode
 
 Status = Reservist.Status
@@ -281,6 +282,7 @@ def add_availability(
             reservist=locked, start=start, end=end, kind=kind, note=note or ""
         )
         log_action(locked, "availability.added", actor, kind=kind, id=period.pk)
+        supply_changed.send(sender=Availability, reservist_id=locked.pk)
     return period
 
 
@@ -289,6 +291,7 @@ def delete_availability(period: Availability, *, actor) -> None:
         reservist = Reservist.objects.select_for_update().get(pk=period.reservist_id)
         log_action(reservist, "availability.deleted", actor, kind=period.kind, id=period.pk)
         period.delete()
+        supply_changed.send(sender=Availability, reservist_id=reservist.pk)
 
 
 def add_weekly(reservist: Reservist, weekday: int, start_time, end_time, *, actor):
@@ -314,6 +317,7 @@ def add_weekly(reservist: Reservist, weekday: int, start_time, end_time, *, acto
             reservist=locked, weekday=weekday, start_time=start_time, end_time=end_time
         )
         log_action(locked, "availability.weekly_added", actor, id=slot.pk)
+        supply_changed.send(sender=WeeklyAvailability, reservist_id=locked.pk)
     return slot
 
 

@@ -26,7 +26,29 @@ def on_escalation_opened(sender, escalation=None, source=None, actor=None, **kwa
     escalation_opened_by_system(escalation.request, reason=getattr(escalation, "reason", "") or "")
 
 
+def on_supply_changed(sender, reservist_id=None, **kwargs):
+    """A reservist may fit more shifts: re-match them after the commit (an outbox row in
+    the sender's transaction, so a rolled-back change re-matches nobody)."""
+    if reservist_id is None:
+        return
+    from nzr.tasks import enqueue
+    from requests_app import tasks
+
+    enqueue(tasks.rematch_reservist, int(reservist_id))
+
+
+def on_crisis_deactivated(sender, crisis=None, actor=None, reason="", **kwargs):
+    """A deactivated crisis: its open shifts stop being matched, invitations withdrawn."""
+    from requests_app.services.winding_down import wind_down_crisis
+
+    if crisis is not None:
+        wind_down_crisis(crisis, reason, actor=actor)
+
+
 def connect() -> bool:
+    from registry.signals import supply_changed
+
+    supply_changed.connect(on_supply_changed, dispatch_uid="requests_app.on_supply_changed")
     try:
         from escalation.signals import escalation_decided
     except ImportError:  # the escalation app does not provide the signal (yet)
@@ -39,5 +61,10 @@ def connect() -> bool:
 
     escalation_opened.connect(
         on_escalation_opened, dispatch_uid="requests_app.on_escalation_opened"
+    )
+    from escalation.signals import crisis_deactivated
+
+    crisis_deactivated.connect(
+        on_crisis_deactivated, dispatch_uid="requests_app.on_crisis_deactivated"
     )
     return True

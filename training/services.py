@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from registry.models import Reservist
+from registry.signals import supply_changed
 from training.errors import (
     AlreadySignedUpError,
     InvalidRecordError,
@@ -39,6 +40,7 @@ def record_training(reservist: Reservist, course: Course, completed_on: date, *,
             completed_on=completed_on.isoformat(),
             expires_on=record.expires_on.isoformat() if record.expires_on else None,
         )
+        supply_changed.send(sender=TrainingRecord, reservist_id=reservist.pk)
     return record
 
 

@@ -14,6 +14,7 @@ from accounts.scope import scope_of
 from escalation.services import active_crisis_for_region
 from nzr import fastsql
 from nzr.tasks import enqueue
+from registry.signals import supply_changed
 from registry.validators import normalise_postcode, validate_postcode
 from requests_app import limits, notify
 from requests_app.errors import (
@@ -27,11 +28,11 @@ from requests_app.models import (
     Assignment,
     CareOrganisation,
     DeploymentRequest,
-    Invitation,
     LadderAttestation,
     Shift,
     is_draft_of_another,
 )
+from requests_app.services.winding_down import wind_down
 
 Status = DeploymentRequest.Status
 OPEN_STATUSES = (Status.SUBMITTED, Status.APPROVED, Status.ESCALATED)
@@ -549,9 +550,7 @@ def _close_shifts(request, *, actor, reason, shifts=None) -> int:
 def _cancel_one_shift(shift, *, actor, reason, now) -> int:
     shift.cancelled_at = now
     shift.save(update_fields=["cancelled_at"])
-    Invitation.objects.filter(shift=shift, status=Invitation.Status.PENDING).update(
-        status=Invitation.Status.WITHDRAWN, answered_at=now
-    )
+    wind_down([shift], reason, actor=actor, now=now)
     booked = list(
         Assignment.objects.filter(shift=shift, status=Assignment.Status.CONFIRMED).select_related(
             "reservist__user"
@@ -562,6 +561,7 @@ def _cancel_one_shift(shift, *, actor, reason, now) -> int:
     )
     for a in booked:
         r = a.reservist
+        supply_changed.send(sender=Assignment, reservist_id=r.pk)  # freed for other shifts
         notify.email_later(
             [r.email],
             "shift_cancelled",

@@ -313,7 +313,11 @@ def test_cancelling_a_shift_tells_the_booked_reservists(
         services.cancel_shift(shift, actor=care_org_user, reason="Afdeling gesloten")
     told = {addr for m in mail.outbox for addr in m.to}
     assert {r.user.email for r in booked} <= told
-    assert waiting.user.email not in told
+    # The invited one is told the invitation was withdrawn (issue 20, part 5), not that a
+    # booking was cancelled.
+    to_waiting = [m.subject for m in mail.outbox if waiting.user.email in m.to]
+    assert any(s.startswith("Ingetrokken") for s in to_waiting), to_waiting
+    assert not any(s.startswith("Geannuleerd") for s in to_waiting), to_waiting
     assert any("Afdeling gesloten" in m.body for m in mail.outbox)
     assert set(Assignment.objects.filter(shift=shift).values_list("status", flat=True)) == {
         "cancelled"
