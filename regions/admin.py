@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from accounts.admin_logging import PersonalDataAdminMixin
-from regions.models import Candidate, CandidateStatusChange, ImportJob, VettingCheck
+from regions.models import Candidate, CandidateStatusChange, ImportJob, VettingCheck, VogRule
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -69,3 +69,10 @@ class ImportJobAdmin(PersonalDataAdminMixin, ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("content", "rows")
+
+
+@admin.register(VogRule)
+class VogRuleAdmin(admin.ModelAdmin):
+    """How long a VOG counts; the active rule applies to deployability and reminders."""
+
+    list_display = ["name", "first_months", "renew_months", "active"]

@@ -1,6 +1,7 @@
 """API of the regions: a reservist's vetting checks (api.md)."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -18,11 +19,37 @@ class VettingSerializer(ModelSerializer):
     check = serializers.ChoiceField(source="kind", choices=VettingCheck.Check.choices)
     outcome = serializers.ChoiceField(choices=VettingCheck.Outcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    issued_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "VOG only, required when it passed: the date the certificate was issued. A date "
+            "in the future, or older than the active VOG rule allows (at most so many "
+            "months at a first deployment, renewed every so many months), is a 400."
+        ),
+    )
+    screening_profile = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=120,
+        help_text=_("VOG only: the screening profile it was asked for."),
+    )
     checked_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
 
     class Meta:
         model = VettingCheck
-        fields = ["id", "check", "outcome", "note", "checked_by", "checked_at"]
+        fields = [
+            "id",
+            "check",
+            "outcome",
+            "note",
+            "issued_on",
+            "screening_profile",
+            "checked_by",
+            "checked_at",
+        ]
         read_only_fields = ["id", "checked_by", "checked_at"]
 
 
@@ -45,8 +72,10 @@ class ReservistRecordsMixin:
     post=extend_schema(
         summary="Record a vetting check (identity, big, vog, intake)",
         description=(
-            "A failed check needs a note saying why. When the last required check "
-            "passes, the reservist becomes active."
+            "A failed check needs a note saying why. A passed `vog` needs `issued_on`; "
+            "a future date or one older than the VOG rule allows answers 400 with the "
+            "reason under `issued_on`. When the last required check passes, the "
+            "reservist becomes active."
         ),
         responses={201: VettingSerializer},
     ),
@@ -80,5 +109,7 @@ class VettingView(ReservistRecordsMixin, generics.ListCreateAPIView):
             serializer.validated_data["outcome"],
             serializer.validated_data.get("note", ""),
             actor=request.user,
+            issued_on=serializer.validated_data.get("issued_on"),
+            screening_profile=serializer.validated_data.get("screening_profile", ""),
         )
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)

@@ -18,6 +18,9 @@ class RegionsConfig(AppConfig):
                 key=vetting.required_kinds,
             )
         )
+        register_checker(
+            Checker("vog", vetting.vog_check, vetting.vog_condition, key=vetting.vog_rule_key)
+        )
         try:
             from registry import services as registry_services
         except ImportError:  # the register's services are not there yet

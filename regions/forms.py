@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nzr.forms import DateTimeField
 from regions.models import Candidate, ImportJob, VettingCheck
+from registry.forms import DateInput
 from registry.validators import normalise_digits, validate_big_number, validate_phone
 
 DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -118,6 +119,18 @@ class VettingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the check failed: say why."),
+    )
+    issued_on = forms.DateField(
+        label=_("VOG issued on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only for the certificate of conduct (VOG): required when it passed."),
+    )
+    screening_profile = forms.CharField(
+        label=_("VOG screening profile"),
+        required=False,
+        max_length=120,
+        help_text=_("For example: 45 Gezondheidszorg en welzijn van mens en dier."),
     )
 
 

@@ -1,6 +1,7 @@
 """The regional execution cores: recruitment (candidates), vetting and bulk imports."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -173,6 +174,14 @@ class VettingCheck(models.Model):
     kind = models.CharField(_("check"), max_length=10, choices=Check.choices)
     outcome = models.CharField(_("outcome"), max_length=4, choices=Outcome.choices)
     note = models.TextField(_("note"), blank=True)
+    # VOG only: the certificate's issue date and the screening profile it was asked for.
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    screening_profile = models.CharField(
+        _("screening profile"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example: 45 Gezondheidszorg en welzijn van mens en dier."),
+    )
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -201,6 +210,43 @@ class VettingCheck(models.Model):
 
     def __str__(self):
         return f"{self.reservist} – {self.get_kind_display()}: {self.get_outcome_display()}"
+
+
+class VogRule(models.Model):
+    """How long a certificate of conduct (VOG) counts, as data: at most ``first_months``
+    old at a reservist's first deployment, and renewed every ``renew_months``. The one
+    active rule applies (``regions.vetting``); none active: a VOG has no date rule."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    first_months = models.PositiveSmallIntegerField(
+        _("at most this old at the first deployment (months)"),
+        validators=[MinValueValidator(1)],
+    )
+    renew_months = models.PositiveSmallIntegerField(
+        _("renew every (months)"), validators=[MinValueValidator(1)]
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("VOG validity rule")
+        verbose_name_plural = _("VOG validity rules")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"],
+                condition=Q(active=True),
+                name="vogrule_one_active",
+                violation_error_message=_("Only one VOG rule can be active."),
+            ),
+            models.CheckConstraint(
+                name="vogrule_months_positive",
+                condition=Q(first_months__gte=1, renew_months__gte=1),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class ImportJob(models.Model):

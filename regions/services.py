@@ -40,8 +40,11 @@ def change_reservist_status(reservist, status, *, actor, reason=""):
 # --- vetting ------------------------------------------------------------------------
 
 
-def record_vetting(reservist, check, outcome, note="", *, actor) -> VettingCheck:
-    """Record one vetting check. A failed check needs a note saying why.
+def record_vetting(
+    reservist, check, outcome, note="", *, actor, issued_on=None, screening_profile=""
+) -> VettingCheck:
+    """Record one vetting check. A failed check needs a note saying why; a passed VOG
+    its issue date, which the VOG rule must allow (``regions.vetting``).
 
     The first check moves an applicant into vetting; when the last required
     check passes, the reservist becomes active (the register's activation guard
@@ -54,12 +57,29 @@ def record_vetting(reservist, check, outcome, note="", *, actor) -> VettingCheck
     note = (note or "").strip()
     if outcome == VettingCheck.Outcome.FAIL and not note:
         raise VettingError(_("Say why the check failed."), field="note")
+    if check != VettingCheck.Check.VOG:
+        issued_on, screening_profile = None, ""
+    elif outcome == VettingCheck.Outcome.PASS and issued_on is None:
+        raise VettingError(_("Give the date the VOG was issued."), field="issued_on")
     with transaction.atomic():
         reservist = Reservist.objects.select_for_update().get(pk=reservist.pk)
+        if issued_on is not None:
+            problem = vetting.validate_vog_date(reservist, issued_on)
+            if problem:
+                raise VettingError(problem, field="issued_on")
         row = VettingCheck.objects.create(
-            reservist=reservist, kind=check, outcome=outcome, note=note, checked_by=actor
+            reservist=reservist,
+            kind=check,
+            outcome=outcome,
+            note=note,
+            checked_by=actor,
+            issued_on=issued_on,
+            screening_profile=(screening_profile or "").strip(),
         )
-        log_action(reservist, "vetting.recorded", actor, note, check=check, outcome=outcome)
+        extra = {"issued_on": issued_on.isoformat()} if issued_on else {}
+        log_action(
+            reservist, "vetting.recorded", actor, note, check=check, outcome=outcome, **extra
+        )
         supply_changed.send(sender=VettingCheck, reservist_id=reservist.pk)
         if reservist.status == Reservist.Status.APPLIED:
             reservist = change_reservist_status(

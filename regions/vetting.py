@@ -4,12 +4,16 @@ Used by the activation guard (registry.services.ACTIVATION_GUARDS) and by the
 "vetting" deployability checker, both registered in ``RegionsConfig.ready()``.
 """
 
+from datetime import datetime, time, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from regions.models import VettingCheck
+from regions.models import VettingCheck, VogRule
 
 Check = VettingCheck.Check
 ALWAYS = ("identity", "vog", "intake")
@@ -126,3 +130,154 @@ def _failed_latest(kinds):
     return VettingCheck.objects.filter(
         required, reservist_id=OuterRef("pk"), outcome=VettingCheck.Outcome.FAIL
     ).filter(~Exists(later))
+
+
+# --- the VOG's date: at most so old at the first deployment, renewed every so often ----
+# The rule is data (``VogRule``, the active one). A VOG row without an issue date
+# (recorded before dates were asked) has no date rule; the coordinator's list shows it.
+
+
+def vog_rule():
+    return VogRule.objects.filter(active=True).first()
+
+
+def vog_rule_key():
+    """What of the rule the SQL depends on (``Checker.key``)."""
+    rule = vog_rule()
+    return None if rule is None else (rule.first_months, rule.renew_months)
+
+
+def added_months(day, months):
+    return day + relativedelta(months=months)
+
+
+def last_day_expired(on, months):
+    """The latest issue date whose ``months`` have run out by ``on`` (issued_on +
+    months <= on), exactly as ``added_months`` counts (the end of a month clamps: a
+    VOG of 31 August plus six months runs to 28 February)."""
+    day = on - relativedelta(months=months)
+    while added_months(day + timedelta(days=1), months) <= on:
+        day += timedelta(days=1)
+    return day
+
+
+def _assignment_model():
+    """Deployments are the requests app's (higher up): read through the app registry,
+    as a string, the one place regions looks at them. None when the app is absent."""
+    try:
+        return apps.get_model("requests_app", "Assignment")
+    except LookupError:
+        return None
+
+
+def _start_of(on):
+    return timezone.make_aware(datetime.combine(on, time.min))
+
+
+def deployed_before(reservist, on) -> bool:
+    """Has the reservist been deployed (a booking not cancelled) before ``on``?"""
+    model = _assignment_model()
+    if model is None:
+        return False
+    return (
+        model.objects.filter(reservist_id=reservist.pk, start__lt=_start_of(on))
+        .exclude(status=model.Status.CANCELLED)
+        .exists()
+    )
+
+
+def _deployed_before_condition(on):
+    model = _assignment_model()
+    if model is None:
+        return Q(pk__in=[])
+    return Exists(
+        model.objects.filter(reservist_id=OuterRef("pk"), start__lt=_start_of(on)).exclude(
+            status=model.Status.CANCELLED
+        )
+    )
+
+
+def vog_problem(issued_on, on, rule, first_deployment: bool) -> str | None:
+    """Why a VOG issued on ``issued_on`` does not count on ``on`` (None: it does)."""
+    if rule is None or issued_on is None:
+        return None
+    if issued_on > on:
+        return _("The VOG's issue date (%(date)s) is in the future.") % {
+            "date": issued_on.strftime("%d-%m-%Y")
+        }
+    expiry = added_months(issued_on, rule.renew_months)
+    if expiry <= on:
+        return _(
+            "The VOG of %(date)s expired on %(expiry)s (renewed every %(months)s months): "
+            "a new VOG is needed."
+        ) % {
+            "date": issued_on.strftime("%d-%m-%Y"),
+            "expiry": expiry.strftime("%d-%m-%Y"),
+            "months": rule.renew_months,
+        }
+    if first_deployment and added_months(issued_on, rule.first_months) <= on:
+        return _(
+            "The VOG of %(date)s is older than %(months)s months for a first deployment: "
+            "a new VOG is needed."
+        ) % {"date": issued_on.strftime("%d-%m-%Y"), "months": rule.first_months}
+    return None
+
+
+def latest_vog(reservist):
+    return latest_checks(reservist).get(Check.VOG)
+
+
+def vog_check(reservist, on, profile) -> list[str]:
+    """Deployability: the latest passed VOG still counts on ``on``."""
+    row = latest_vog(reservist)
+    if row is None or row.outcome != VettingCheck.Outcome.PASS or row.issued_on is None:
+        return []
+    rule = vog_rule()
+    if rule is None:
+        return []
+    problem = vog_problem(row.issued_on, on, rule, not deployed_before(reservist, on))
+    return [problem] if problem else []
+
+
+def vog_condition(on, profile):
+    """The database face of ``vog_check``: no latest passed VOG that ran out.
+
+    Blocked when the latest VOG row (ties on ``checked_at`` by id, as in
+    ``latest_checks``) passed with an issue date that is in the future, or
+    ``renew_months`` old by ``on``, or ``first_months`` old when the reservist was
+    never deployed before ``on``. The cut-off dates come from ``last_day_expired``."""
+    rule = vog_rule()
+    if rule is None:
+        return Q()
+    later = VettingCheck.objects.filter(
+        Q(checked_at__gt=OuterRef("checked_at"))
+        | Q(checked_at=OuterRef("checked_at"), id__gt=OuterRef("id")),
+        reservist_id=OuterRef("reservist_id"),
+        kind=Check.VOG,
+    )
+    latest = VettingCheck.objects.filter(
+        reservist_id=OuterRef("pk"),
+        kind=Check.VOG,
+        outcome=VettingCheck.Outcome.PASS,
+        issued_on__isnull=False,
+    ).filter(~Exists(later))
+    renewal = Q(issued_on__gt=on) | Q(issued_on__lte=last_day_expired(on, rule.renew_months))
+    too_old = latest.filter(renewal)
+    too_old_first = latest.filter(issued_on__lte=last_day_expired(on, rule.first_months))
+    return ~Exists(too_old) & (~Exists(too_old_first) | _deployed_before_condition(on))
+
+
+def validate_vog_date(reservist, issued_on, *, today=None) -> str | None:
+    """Recording a VOG: an issue date in the future, or older than the rule allows
+    today (for a first deployment when the reservist was never deployed), is refused."""
+    today = today or timezone.localdate()
+    if issued_on > today:
+        return vog_problem(issued_on, today, vog_rule() or _NO_RULE, False)
+    return vog_problem(issued_on, today, vog_rule(), not deployed_before(reservist, today))
+
+
+class _NoRule:
+    first_months = renew_months = 10_000
+
+
+_NO_RULE = _NoRule()

@@ -300,6 +300,8 @@ def vetting_record(request, pk):
             form.cleaned_data["outcome"],
             form.cleaned_data["note"],
             actor=request.user,
+            issued_on=form.cleaned_data["issued_on"],
+            screening_profile=form.cleaned_data["screening_profile"],
         )
     except DomainError as exc:
         messages.error(request, str(exc))

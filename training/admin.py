@@ -13,6 +13,19 @@ from training.models import (
 class CourseRequirementInline(admin.TabularInline):
     model = CourseRequirement
     extra = 0
+    fields = ["ring", "profile", "repeat_months"]
+
+
+@admin.register(CourseRequirement)
+class CourseRequirementAdmin(admin.ModelAdmin):
+    """The CNO's table as it is: course × ring (and profile) × how often repeated. A
+    change recomputes the expiry of that course's records (``training.signals``)."""
+
+    list_display = ["course", "ring", "profile", "repeat_months"]
+    list_editable = ["repeat_months"]
+    list_filter = ["ring", "course", "profile"]
+    list_select_related = ["course", "profile"]
+    ordering = ["ring", "course__name", "profile__name"]
 
 
 @admin.register(Course)

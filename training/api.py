@@ -52,7 +52,12 @@ class TrainingRecordSerializer(ModelSerializer):
 @extend_schema_view(
     get=extend_schema(summary="A reservist's training records"),
     post=extend_schema(
-        summary="Record a completed course; expires_on follows from the course's validity",
+        summary="Record a completed course",
+        description=(
+            "expires_on follows from how often the reservist's ring repeats the course "
+            "(the training requirements per ring); a ring without its own interval uses "
+            "the course's validity_months. It changes when the ring or the interval does."
+        ),
         responses={201: TrainingRecordSerializer},
     ),
 )

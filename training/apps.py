@@ -8,6 +8,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from registry.deployability import Checker, register_checker
-        from training import deployability
+        from training import deployability, signals
 
         register_checker(Checker("training", deployability.check, deployability.condition))
+        signals.connect()

@@ -1,6 +1,5 @@
 """Courses as data, which ring or profile needs them, and training records with expiry."""
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -8,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
-from registry.models import Reservist
+from registry.models import Reservist, Ring
 
 
 class Course(models.Model):
@@ -31,10 +30,26 @@ class Course(models.Model):
     def __str__(self):
         return self.name
 
-    def expiry_for(self, completed_on):
-        if not self.validity_months:
-            return None
-        return completed_on + relativedelta(months=self.validity_months)
+    def months_for(self, ring=None):
+        """How often ``ring`` repeats this course: the ring's requirement says so, else
+        the course's own validity (``training.expiry.resolve_months``)."""
+        from training.expiry import resolve_months
+
+        ring_months = None
+        if ring is not None:
+            ring_months = (
+                self.requirements.filter(ring=ring, profile__isnull=True)
+                .values_list("repeat_months", flat=True)
+                .first()
+            )
+        return resolve_months(ring_months, self.validity_months)
+
+    def expiry_for(self, completed_on, ring=None):
+        """The expiry of a record completed on ``completed_on`` by a reservist of ``ring``
+        (None: the course's own validity)."""
+        from training.expiry import expiry_after
+
+        return expiry_after(completed_on, self.months_for(ring))
 
 
 class CourseRequirement(models.Model):
@@ -49,7 +64,16 @@ class CourseRequirement(models.Model):
         related_name="training_requirements",
         verbose_name=_("profile"),
     )
-    ring = models.PositiveSmallIntegerField(_("ring"), null=True, blank=True)
+    ring = models.PositiveSmallIntegerField(_("ring"), choices=Ring.choices, null=True, blank=True)
+    repeat_months = models.PositiveSmallIntegerField(
+        _("repeat every (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How often this ring repeats the course. Empty: the course's own validity. "
+            "Only for a ring, without a profile."
+        ),
+    )
 
     class Meta:
         verbose_name = _("training requirement")
@@ -62,6 +86,22 @@ class CourseRequirement(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["course", "profile", "ring"], name="requirement_unique"
+            ),
+            # NULL profiles are distinct in a unique index: one row per course and ring.
+            models.UniqueConstraint(
+                fields=["course", "ring"],
+                condition=Q(profile__isnull=True),
+                name="requirement_unique_per_ring",
+                violation_error_message=_("This ring already has a row for this course."),
+            ),
+            models.CheckConstraint(
+                name="requirement_repeat_per_ring",
+                condition=Q(repeat_months__isnull=True)
+                | (Q(profile__isnull=True) & Q(ring__isnull=False) & Q(repeat_months__gte=1)),
+                violation_error_message=_(
+                    "A repeat interval belongs to a ring without a profile, and is at least "
+                    "one month."
+                ),
             ),
         ]
 
@@ -122,7 +162,9 @@ class TrainingRecord(models.Model):
         return f"{self.reservist} – {self.course} ({self.completed_on})"
 
     def save(self, *args, **kwargs):
-        self.expires_on = self.course.expiry_for(self.completed_on)
+        # The repeat interval of the reservist's ring (training.expiry keeps it current
+        # when the ring or the requirements change).
+        self.expires_on = self.course.expiry_for(self.completed_on, self.reservist.ring)
         super().save(*args, **kwargs)
 
 

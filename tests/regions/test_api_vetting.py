@@ -1,6 +1,7 @@
 """API: POST/GET /api/v1/reservists/{id}/vetting/ (coordinators; other region 404)."""
 
 import pytest
+from django.utils import timezone
 
 from regions.models import VettingCheck
 from registry.models import Reservist
@@ -39,7 +40,9 @@ def test_last_check_activates_via_api(api_as, national_coordinator, applicant):
     for check in ("identity", "big", "vog", "intake"):
         assert (
             client.post(
-                url(applicant), {"check": check, "outcome": "pass"}, format="json"
+                url(applicant),
+                {"check": check, "outcome": "pass", "issued_on": str(timezone.localdate())},
+                format="json",
             ).status_code
             == 201
         )

@@ -16,6 +16,8 @@ from tests.training.factories import train
 
 pytestmark = pytest.mark.django_db
 
+TODAY = timezone.localdate()  # a VOG issued today (the issue date is required)
+
 
 @pytest.fixture
 def applicant(db):
@@ -24,7 +26,7 @@ def applicant(db):
 
 def test_all_required_checks_passing_makes_reservist_active(applicant, regional_coordinator):
     for check in ("identity", "big", "vog"):
-        record_vetting(applicant, check, "pass", "", actor=regional_coordinator)
+        record_vetting(applicant, check, "pass", "", actor=regional_coordinator, issued_on=TODAY)
         applicant.refresh_from_db()
         assert applicant.status == Reservist.Status.VETTING
     row = record_vetting(applicant, "intake", "pass", "Goed gesprek", actor=regional_coordinator)
@@ -91,7 +93,9 @@ def test_unknown_check_is_refused(applicant, regional_coordinator):
 
 def test_latest_outcome_counts(applicant, regional_coordinator):
     record_vetting(applicant, "vog", "fail", "Nog niet ontvangen", actor=regional_coordinator)
-    record_vetting(applicant, "vog", "pass", "Alsnog ontvangen", actor=regional_coordinator)
+    record_vetting(
+        applicant, "vog", "pass", "Alsnog ontvangen", actor=regional_coordinator, issued_on=TODAY
+    )
     assert not any("VOG" in r for r in vetting.vetting_reasons(applicant))
 
 
@@ -112,7 +116,7 @@ def test_later_failed_check_makes_active_reservist_not_deployable(
 def test_activation_refused_by_another_guard_keeps_the_check(regional_coordinator):
     applicant = ReservistFactory(status=Reservist.Status.APPLIED, consent_at=None)
     for check in ("identity", "big", "vog"):
-        record_vetting(applicant, check, "pass", actor=regional_coordinator)
+        record_vetting(applicant, check, "pass", actor=regional_coordinator, issued_on=TODAY)
     row = record_vetting(applicant, "intake", "pass", actor=regional_coordinator)
     applicant.refresh_from_db()
     assert applicant.status == Reservist.Status.VETTING

@@ -11,6 +11,7 @@ from accounts.services import ADMIN_GROUPS
 LOADERS = [
     "registry.reference",
     "training.reference",
+    "regions.reference",
     "escalation.reference",
     "requests_app.reference",
 ]
