@@ -18,6 +18,11 @@ class RegionsConfig(AppConfig):
                 key=vetting.required_kinds,
             )
         )
+        from regions import bigcheck
+
+        register_checker(
+            Checker("big_register", bigcheck.deployability_check, bigcheck.deployability_condition)
+        )
         try:
             from registry import services as registry_services
         except ImportError:  # the register's services are not there yet
