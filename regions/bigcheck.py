@@ -70,7 +70,7 @@ def record_manual_check(
     if status not in BigRegisterCheck.Status.values:
         raise ValueError(status)
     passed = status == BigRegisterCheck.Status.REGISTERED
-    if not passed and not (reason or "").strip():
+    if needs_reason(status, reason):
         from regions.errors import VettingError
 
         raise VettingError(_("Say why the check failed."), field="reason")
@@ -89,6 +89,11 @@ def record_manual_check(
         end_date=end_date,
         measures=list(measures),
     )
+
+
+def needs_reason(status: str, reason: str | None) -> bool:
+    """A check recorded by hand that fails needs the reason why."""
+    return status != BigRegisterCheck.Status.REGISTERED and not (reason or "").strip()
 
 
 def _record(reservist, *, actor, passed, blocks, **fields) -> BigRegisterCheck:
@@ -218,7 +223,7 @@ def claim_due(limit: int, now=None) -> list[int]:
     now = now or timezone.now()
     with transaction.atomic():
         rows = list(
-            BigRegisterSchedule.objects.select_for_update(skip_locked=True)
+            BigRegisterSchedule.objects
             .filter(due_at__lte=now, reservist__status=Reservist.Status.ACTIVE)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
             .order_by("due_at")
