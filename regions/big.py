@@ -48,6 +48,10 @@ class BIGMeasure:
     start: date | None = None
     end: date | None = None
 
+    @property
+    def label(self) -> str:
+        return _("measure") if self.kind == "judgment" else _("limitation of competence")
+
     def in_force_on(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
 
@@ -330,7 +334,7 @@ def assess(result: BIGResult, first_name: str, last_name: str, today: date) -> A
         )
         return Assessment(False, "ended", reason, blocks=True, measures_in_force=in_force, **common)
     if in_force:
-        descriptions = "; ".join(m.description or m.kind for m in in_force)
+        descriptions = "; ".join(m.description or m.label for m in in_force)
         return Assessment(
             False,
             "measure",

@@ -223,7 +223,7 @@ def claim_due(limit: int, now=None) -> list[int]:
     now = now or timezone.now()
     with transaction.atomic():
         rows = list(
-            BigRegisterSchedule.objects
+            BigRegisterSchedule.objects.select_for_update(skip_locked=True)
             .filter(due_at__lte=now, reservist__status=Reservist.Status.ACTIVE)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
             .order_by("due_at")
