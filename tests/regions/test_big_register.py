@@ -21,11 +21,13 @@ NUMBER = "19012345601"
 
 @pytest.fixture
 def fake():
-    with FakeBigRegister() as server:
-        with override_settings(
+    with (
+        FakeBigRegister() as server,
+        override_settings(
             NZR_BIG_VERIFIER="regions.big.SoapBIGVerifier", NZR_BIG_SOAP_URL=server.url
-        ):
-            yield server
+        ),
+    ):
+        yield server
 
 
 def big_reasons(reservist):
@@ -144,9 +146,11 @@ def test_soap_fault_raises_and_writes_nothing(fake):
 def test_connection_refused_raises_and_writes_nothing():
     with FakeBigRegister() as server:
         url = server.url
-    with override_settings(NZR_BIG_VERIFIER="regions.big.SoapBIGVerifier", NZR_BIG_SOAP_URL=url):
-        with pytest.raises(big.BIGVerifierError, match="unreachable"):
-            bigcheck.check_reservist(anna())
+    with (
+        override_settings(NZR_BIG_VERIFIER="regions.big.SoapBIGVerifier", NZR_BIG_SOAP_URL=url),
+        pytest.raises(big.BIGVerifierError, match="unreachable"),
+    ):
+        bigcheck.check_reservist(anna())
     assert not BigRegisterCheck.objects.exists()
 
 
