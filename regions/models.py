@@ -385,7 +385,15 @@ class BigRegisterCheck(models.Model):
         verbose_name = _("BIG register check")
         verbose_name_plural = _("BIG register checks")
         ordering = ["-checked_at", "-id"]
-        indexes = [models.Index(fields=["reservist", "checked_at"])]
+        indexes = [
+            models.Index(fields=["reservist", "checked_at"]),
+            # Deployability: the few blocking checks, found without scanning them all.
+            models.Index(
+                fields=["reservist", "checked_at"],
+                condition=Q(blocks=True),
+                name="big_check_blocking_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reservist} – {self.get_status_display()}"
