@@ -438,6 +438,9 @@ NZR_MAX_WEEK_HOURS = env_int("NZR_MAX_WEEK_HOURS", 60)
 NZR_INVITATION_HOURS = env_int("NZR_INVITATION_HOURS", 12)
 NZR_REGION_FLOOR = env_int("NZR_REGION_FLOOR", 35)
 NZR_BIG_VERIFIER = env_str("NZR_BIG_VERIFIER", "regions.big.ManualBIGVerifier")
+NZR_BIG_SOAP_URL = env_str("NZR_BIG_SOAP_URL", "https://api.bigregister.nl/zksrv/soap/4")
+# The monthly BIG re-check (regions.bigcheck): at most this many register calls a minute.
+NZR_BIG_CHECKS_PER_MINUTE = env_int("NZR_BIG_CHECKS_PER_MINUTE", 30)
 # GDPR retention: a reservist who left is anonymised this many days after leaving;
 # a sign-up whose e-mail address was never verified is erased after this many days.
 NZR_RETENTION_DAYS_AFTER_LEAVING = env_int("NZR_RETENTION_DAYS_AFTER_LEAVING", 365)

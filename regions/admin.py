@@ -1,7 +1,16 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from accounts.admin_logging import PersonalDataAdminMixin
-from regions.models import Candidate, CandidateStatusChange, ImportJob, VettingCheck, VogRule
+from regions.models import (
+    BigRegisterCheck,
+    Candidate,
+    CandidateStatusChange,
+    ImportJob,
+    VettingCheck,
+    VogRule,
+)
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -76,3 +85,64 @@ class VogRuleAdmin(admin.ModelAdmin):
     """How long a VOG counts; the active rule applies to deployability and reminders."""
 
     list_display = ["name", "first_months", "renew_months", "active"]
+
+
+class BigManualCheckForm(forms.ModelForm):
+    """A coordinator records what zoeken.bigregister.nl says when the service is down."""
+
+    class Meta:
+        model = BigRegisterCheck
+        fields = ["reservist", "status", "reason", "registered_name", "end_date"]
+
+    def clean(self):
+        data = super().clean()
+        # The service's rule, checked before the save so that the error stands next
+        # to the field (the service refuses the same).
+        if (
+            data.get("status") not in (None, "", BigRegisterCheck.Status.REGISTERED)
+            and not (data.get("reason") or "").strip()
+        ):
+            self.add_error("reason", _("Say why the check failed."))
+        return data
+
+
+@admin.register(BigRegisterCheck)
+class BigRegisterCheckAdmin(PersonalDataAdminMixin, ScopedAdmin):
+    """What the BIG register said; read-only. "Add" records a check by hand (the
+    service down), through the same service as every other check."""
+
+    list_display = ["reservist", "status", "outcome", "blocks", "source", "checked_at"]
+    list_select_related = ["reservist"]
+    list_filter = ["source", "status", "outcome", "blocks"]
+    search_fields = ["reservist__last_name", "big_number", "registered_name"]
+    autocomplete_fields = ["reservist"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = BigManualCheckForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return BigManualCheckForm._meta.fields
+        return [f.name for f in BigRegisterCheck._meta.fields if f.name != "id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        from regions import bigcheck
+
+        row = bigcheck.record_manual_check(
+            obj.reservist,
+            actor=request.user,
+            status=obj.status,
+            reason=obj.reason,
+            registered_name=obj.registered_name,
+            end_date=obj.end_date,
+        )
+        obj.pk = row.pk
+        obj.__dict__.update({k: v for k, v in row.__dict__.items() if not k.startswith("_")})

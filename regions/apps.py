@@ -21,6 +21,11 @@ class RegionsConfig(AppConfig):
         register_checker(
             Checker("vog", vetting.vog_check, vetting.vog_condition, key=vetting.vog_rule_key)
         )
+        from regions import bigcheck
+
+        register_checker(
+            Checker("big_register", bigcheck.deployability_check, bigcheck.deployability_condition)
+        )
         try:
             from registry import services as registry_services
         except ImportError:  # the register's services are not there yet

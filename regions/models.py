@@ -376,3 +376,93 @@ class MessageDelivery(models.Model):
 
     def __str__(self):
         return f"{self.message} → {self.reservist}"
+
+
+class BigRegisterCheck(models.Model):
+    """One check of a reservist's BIG registration: what the register said (or what a
+    coordinator read there by hand, when the service was down). The latest row per
+    reservist counts; ``blocks`` says it keeps the reservist from being deployed."""
+
+    class Source(models.TextChoices):
+        SOAP = "soap", _("BIG register web service")
+        MANUAL = "manual", _("Recorded by hand")
+
+    class Outcome(models.TextChoices):
+        PASS = "pass", _("Passed")
+        FAIL = "fail", _("Failed")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        ENDED = "ended", _("Registration ended")
+        MEASURE = "measure", _("Measure in force")
+        NAME_MISMATCH = "name_mismatch", _("Name does not match")
+        NOT_FOUND = "not_found", _("Not in the register")
+
+    reservist = models.ForeignKey(
+        "registry.Reservist",
+        on_delete=models.CASCADE,
+        related_name="big_register_checks",
+        verbose_name=_("reservist"),
+    )
+    big_number = models.CharField(_("BIG number"), max_length=11)
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    source = models.CharField(_("source"), max_length=6, choices=Source.choices)
+    outcome = models.CharField(_("outcome"), max_length=4, choices=Outcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    blocks = models.BooleanField(_("blocks deployment"), default=False)
+    registered_name = models.CharField(_("registered name"), max_length=200, blank=True)
+    status = models.CharField(_("registration status"), max_length=16, choices=Status.choices)
+    profession_code = models.CharField(_("profession (register code)"), max_length=4, blank=True)
+    specialisms = models.JSONField(_("specialisms"), default=list, blank=True)
+    end_date = models.DateField(_("registration end date"), null=True, blank=True)
+    measures = models.JSONField(_("measures in force"), default=list, blank=True)
+
+    objects = VettingCheckQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("BIG register check")
+        verbose_name_plural = _("BIG register checks")
+        ordering = ["-checked_at", "-id"]
+        indexes = [
+            models.Index(fields=["reservist", "checked_at"]),
+            # Deployability: the few blocking checks, found without scanning them all.
+            models.Index(
+                fields=["reservist", "checked_at"],
+                condition=Q(blocks=True),
+                name="big_check_blocking_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reservist} – {self.get_status_display()}"
+
+
+class BigRegisterSchedule(models.Model):
+    """When a reservist's BIG registration is checked next (the monthly re-check).
+
+    A run claims due rows (``claimed_until``) under ``SELECT … FOR UPDATE SKIP
+    LOCKED``, so no reservist is asked about twice at once; a failure of the
+    service moves ``due_at`` on with a growing delay (``attempts``)."""
+
+    reservist = models.OneToOneField(
+        "registry.Reservist", on_delete=models.CASCADE, related_name="big_schedule"
+    )
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("BIG re-check schedule")
+        verbose_name_plural = _("BIG re-check schedules")
+
+    def __str__(self):
+        return f"{self.reservist}: {self.due_at:%Y-%m-%d %H:%M}"

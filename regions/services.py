@@ -9,7 +9,6 @@ import logging
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
@@ -17,7 +16,7 @@ from accounts.errors import DomainError
 from accounts.models import Membership, User
 from accounts.services import grant_membership
 from regions import vetting
-from regions.big import BIGVerifierError, get_verifier
+from regions.big import BIGVerifierError
 from regions.errors import CandidateClosedError, CandidateError, DuplicateError, VettingError
 from regions.models import Candidate, CandidateStatusChange, VettingCheck
 from registry.models import Reservist
@@ -117,25 +116,26 @@ def verify_big(reservist, *, actor) -> VettingCheck | None:
     """
     if not reservist.big_number:
         raise VettingError(_("No BIG number recorded."), field="check")
+    from regions import bigcheck
+
     try:
-        result = get_verifier().verify(reservist.big_number, reservist.last_name)
+        check = bigcheck.check_reservist(reservist, actor=actor)
     except BIGVerifierError as exc:
         logger.warning("BIG verification failed for reservist %s: %s", reservist.pk, exc)
         raise VettingError(
             _("The BIG register could not be reached. Try again later or check by hand."),
             field="check",
         ) from exc
-    if result.found is None:
+    if check is None:
         return None
-    today = timezone.localdate()
-    if result.found and result.valid_on(today):
-        until = result.valid_until
-        note = _("Found in the BIG register: %(name)s.") % {"name": result.name}
-        if until:
-            note += " " + _("Registered until %(date)s.") % {"date": until.strftime("%d-%m-%Y")}
+    if check.outcome == check.Outcome.PASS:
+        note = _("Found in the BIG register: %(name)s.") % {"name": check.registered_name}
+        if check.end_date:
+            note += " " + _("Registered until %(date)s.") % {
+                "date": check.end_date.strftime("%d-%m-%Y")
+            }
         return record_vetting(reservist, "big", "pass", note, actor=actor)
-    note = result.message or _("The BIG registration is not valid today.")
-    return record_vetting(reservist, "big", "fail", note, actor=actor)
+    return record_vetting(reservist, "big", "fail", check.reason, actor=actor)
 
 
 # --- recruitment --------------------------------------------------------------------

@@ -57,7 +57,20 @@ def apply_candidate_retention() -> int:
     return anonymise_stale_candidates()
 
 
+@shared_task(name="regions.recheck_big_register", acks_late=True)
+def recheck_big_register() -> dict:
+    """The monthly BIG re-check: the due reservists of this minute (``regions.bigcheck``).
+    Safe to run twice at once: each reservist is claimed by one run."""
+    from regions.bigcheck import run_due_checks
+
+    return run_due_checks()
+
+
 BEAT_SCHEDULE = {
+    "regions-recheck-big-register": {
+        "task": "regions.recheck_big_register",
+        "schedule": crontab(),  # every minute; NZR_BIG_CHECKS_PER_MINUTE per run
+    },
     "regions-apply-candidate-retention": {
         "task": "regions.apply_candidate_retention",
         "schedule": crontab(hour=3, minute=50),

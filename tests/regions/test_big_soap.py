@@ -92,18 +92,61 @@ def test_default_verifier_is_manual():
 class CannedSoapVerifier(big.SoapBIGVerifier):
     """The SOAP backend with the network replaced by a canned answer."""
 
-    def verify(self, big_number, last_name=""):
-        assert big.build_request(big_number)
+    def verify(self, big_number, last_name="", birth_date=None):
+        assert big.build_request(big_number, birth_date)
         return big.parse_response(FOUND, big_number)
 
 
 @pytest.mark.django_db
 def test_verify_big_records_the_outcome(regional_coordinator):
-    applicant = ReservistFactory(status=Reservist.Status.APPLIED)
+    applicant = ReservistFactory(
+        status=Reservist.Status.APPLIED, first_name="Anna", last_name="de Vries"
+    )
     with override_settings(NZR_BIG_VERIFIER="tests.regions.test_big_soap.CannedSoapVerifier"):
         row = verify_big(applicant, actor=regional_coordinator)
     assert row.kind == "big" and row.outcome == VettingCheck.Outcome.PASS
     assert "A. de Vries" in row.note and "01-05-2099" in row.note
+
+
+@pytest.mark.django_db
+def test_verify_big_fails_on_another_name(regional_coordinator):
+    applicant = ReservistFactory(
+        status=Reservist.Status.APPLIED, first_name="Anna", last_name="Jansen"
+    )
+    with override_settings(NZR_BIG_VERIFIER="tests.regions.test_big_soap.CannedSoapVerifier"):
+        row = verify_big(applicant, actor=regional_coordinator)
+    assert row.outcome == VettingCheck.Outcome.FAIL
+    assert "A. de Vries" in row.note and "Anna Jansen" in row.note
+
+
+def test_request_carries_the_birth_date_when_known():
+    root = ET.fromstring(big.build_request("19012345601", date(1980, 3, 4)))  # noqa: S314
+    ns = {"s": big.SOAP_ENV, "c": big.CIBG_NS}
+    assert root.findtext("s:Body/c:listHcpApproxRequest/c:DateOfBirth", namespaces=ns) == (
+        "1980-03-04"
+    )
+
+
+def test_no_end_date_is_written_as_year_one():
+    result = big.parse_response(FOUND.replace("2099-05-01", "0001-01-01"), "19012345601")
+    assert result.valid_until is None and result.valid_on(date(2050, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "ok"),
+    [
+        ("Anna", "de Vries", True),
+        ("Anna", "Vries", True),
+        ("anna", "DE VRIES", True),
+        ("Anna", "Jansen", False),
+        ("Bea", "de Vries", False),
+        ("Anna", "Vriesland", False),
+        ("Anna", "", False),
+    ],
+)
+def test_name_comparison(first, last, ok):
+    result = big.parse_response(FOUND, "19012345601")
+    assert (big.name_mismatch(result, first, last) == "") is ok
 
 
 @pytest.mark.django_db
