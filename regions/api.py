@@ -10,9 +10,11 @@ from rest_framework.response import Response
 from accounts.audit import log_read
 from accounts.permissions import IsCoordinator, MFASatisfied
 from nzr.api_fields import ModelSerializer
+from regions import verification
 from regions.models import VettingCheck
 from regions.services import record_vetting
-from registry.models import Reservist
+from registry.api import PendingChangeSerializer
+from registry.models import FactChange, Reservist
 
 
 class VettingSerializer(ModelSerializer):
@@ -113,3 +115,73 @@ class VettingView(ReservistRecordsMixin, generics.ListCreateAPIView):
             screening_profile=serializer.validated_data.get("screening_profile", ""),
         )
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class FactChangeDecisionView(ReservistRecordsMixin, generics.GenericAPIView):
+    """Approve or reject a reservist's pending change of a verified fact. Coordinators
+    only: a regional coordinator for the own region (another region's reservist: 404)."""
+
+    serializer_class = PendingChangeSerializer
+    decision = "approve"
+
+    def get_change(self):
+        return get_object_or_404(
+            FactChange.objects.filter(reservist=self.get_reservist()),
+            pk=self.kwargs["change_id"],
+        )
+
+    def post(self, request, *args, **kwargs):
+        change = self.get_change()
+        if self.decision == "approve":
+            row = verification.approve(change, actor=request.user)
+        else:
+            data = RejectSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            row = verification.reject(
+                change, actor=request.user, reason=data.validated_data["reason"]
+            )
+        return Response(
+            {"id": row.id, "field": row.field, "status": row.status}, status=status.HTTP_200_OK
+        )
+
+
+_DECISION_RESPONSE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "field": {"type": "string"},
+        "status": {"type": "string", "enum": FactChange.Status.values},
+    },
+}
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Approve a pending change of a verified fact",
+        description=(
+            "The requested value takes effect (ring, deployability and matching use it). "
+            "A change of profession or BIG data asks the BIG register again. "
+            "409 when the change was already approved, rejected or withdrawn."
+        ),
+        request=None,
+        responses={200: _DECISION_RESPONSE},
+    )
+)
+class FactChangeApproveView(FactChangeDecisionView):
+    decision = "approve"
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Reject a pending change of a verified fact",
+        description="The verified value stays; ``reason`` is required and kept in the history.",
+        request=RejectSerializer,
+        responses={200: _DECISION_RESPONSE},
+    )
+)
+class FactChangeRejectView(FactChangeDecisionView):
+    decision = "reject"

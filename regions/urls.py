@@ -19,7 +19,22 @@ urlpatterns = [
     path("inbox/<int:pk>/", views.inbox_message, name="inbox_message"),
     path("reservists/<int:pk>/vetting/", views.vetting_record, name="vetting_record"),
     path("reservists/<int:pk>/vetting/big/", views.vetting_verify_big, name="vetting_verify_big"),
+    path(
+        "reservists/<int:pk>/changes/<int:change_id>/<str:decision>/",
+        views.fact_change_decide,
+        name="fact_change_decide",
+    ),
 ]
 api_urlpatterns = [
     path("reservists/<int:pk>/vetting/", api.VettingView.as_view(), name="reservist-vetting"),
+    path(
+        "reservists/<int:pk>/pending-changes/<int:change_id>/approve/",
+        api.FactChangeApproveView.as_view(),
+        name="reservist-fact-approve",
+    ),
+    path(
+        "reservists/<int:pk>/pending-changes/<int:change_id>/reject/",
+        api.FactChangeRejectView.as_view(),
+        name="reservist-fact-reject",
+    ),
 ]

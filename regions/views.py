@@ -13,10 +13,10 @@ from accounts.audit import log_list, log_read
 from accounts.decorators import role_required
 from accounts.errors import DomainError
 from accounts.scope import scope_of
-from regions import engagement, importing, services, workspace
+from regions import engagement, importing, services, verification, workspace
 from regions.forms import CandidateForm, CandidateStatusForm, ImportForm, MessageForm, VettingForm
 from regions.models import Candidate, ImportJob, MessageDelivery, RegionMessage
-from registry.models import Region, Reservist
+from registry.models import FactChange, Region, Reservist
 
 coordinator_required = role_required("is_regional", "is_national")
 
@@ -85,6 +85,7 @@ def workspace_view(request):
         today=today,
     )
     shown = {r.pk for r in queue["waiting"]} | {r.pk for r in queue["big"]}
+    shown |= {row["reservist"].pk for row in queue["changes"]}
     shown |= {r.pk for r in queue["unconfirmed"]} | {t.reservist_id for t in queue["training"]}
     if shown:
         log_list(request, request.user, Reservist, sorted(shown), detail=f"workspace {region.code}")
@@ -331,6 +332,29 @@ def vetting_verify_big(request, pk):
         else:
             messages.success(request, _("BIG register: %(note)s") % {"note": row.note})
     return redirect(reservist_page(reservist) + "#vetting")
+
+
+@coordinator_required
+@require_POST
+def fact_change_decide(request, pk, change_id, decision):
+    """Approve or reject a pending change of a verified fact (the workspace's queue)."""
+    reservist = _reservist_or_404(request, pk)
+    change = get_object_or_404(FactChange.objects.filter(reservist=reservist), pk=change_id)
+    if decision not in ("approve", "reject"):
+        raise Http404
+    try:
+        if decision == "approve":
+            verification.approve(change, actor=request.user)
+            messages.success(request, _("The change has been approved."))
+        else:
+            verification.reject(change, actor=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("The change has been rejected."))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    region = reservist.home_region.code if reservist.home_region else ""
+    return redirect(
+        reverse("regions:workspace") + (f"?region={region}" if region else "") + "#changes"
+    )
 
 
 # --- engagement ---------------------------------------------------------------------

@@ -7,8 +7,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from regions.models import Candidate
+from registry import facts
 from registry.deployability import deployable
-from registry.models import Reservist
+from registry.models import FactChange, Reservist
 from training.models import TrainingRecord
 
 Status = Reservist.Status
@@ -90,6 +91,16 @@ def _window_counts(queryset, field: str, today: date) -> dict:
     )
 
 
+def _change_row(change) -> dict:
+    return {
+        "change": change,
+        "reservist": change.reservist,
+        "label": facts.field_label(change.field),
+        "old": facts.display_text(change.field, facts.current(change.reservist, change.field)),
+        "new": facts.display_text(change.field, change.value),
+    }
+
+
 def work_queue(reservists, today: date | None = None, limit: int = 25) -> dict:
     today = today or timezone.localdate()
     waiting = reservists.filter(status__in=[Status.APPLIED, Status.VETTING]).order_by(
@@ -109,7 +120,14 @@ def work_queue(reservists, today: date | None = None, limit: int = 25) -> dict:
         )
         .order_by("last_name", "first_name")
     )
+    changes = (
+        FactChange.objects.filter(reservist__in=reservists, status=FactChange.Status.PENDING)
+        .select_related("reservist", "reservist__profession")
+        .order_by("requested_at", "pk")
+    )
     return {
+        "changes": [_change_row(c) for c in changes[:limit]],
+        "changes_count": changes.count(),
         "waiting": waiting[:limit],
         "waiting_count": waiting.count(),
         "training": training[:limit],

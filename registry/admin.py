@@ -4,6 +4,7 @@ from accounts.admin_logging import PersonalDataAdminMixin
 from accounts.audit import log_action
 from registry.models import (
     Availability,
+    FactChange,
     Municipality,
     Profession,
     Profile,
@@ -86,6 +87,20 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class FactChangeInline(admin.TabularInline):
+    """Read-only: changes of verified facts are decided in the region's work queue
+    (regions.verification), which applies them and logs."""
+
+    model = FactChange
+    extra = 0
+    can_delete = False
+    fields = ["field", "value", "requested_at", "status", "decided_by", "decided_at", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Reservist)
 class ReservistAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "home_region", "profession", "ring", "readiness", "status"]
@@ -95,7 +110,7 @@ class ReservistAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "ring", "created_at", "updated_at", "anonymised_at"]
     autocomplete_fields = ["municipality", "home_region"]
     filter_horizontal = ["regions", "profiles"]
-    inlines = [StatusChangeInline, WeeklyAvailabilityInline, AvailabilityInline]
+    inlines = [StatusChangeInline, FactChangeInline, WeeklyAvailabilityInline, AvailabilityInline]
 
     def save_model(self, request, obj, form, change):
         if obj.municipality_id:

@@ -28,7 +28,7 @@ from accounts.models import AccessLog
 from accounts.permissions import IsCoordinator
 from nzr.api_fields import ModelSerializer, SlugRelatedField
 from nzr.precompiled import Precompiled
-from registry import services
+from registry import facts, services
 from registry.deployability import deployable_condition, reasons_not_deployable
 from registry.filters import ReservistFilter
 from registry.models import (
@@ -170,6 +170,20 @@ RESERVIST_FIELDS = [
 LIST_FIELDS = [f for f in RESERVIST_FIELDS if f != "deployable_reasons"]
 
 
+class PendingChangeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    field = serializers.CharField(read_only=True)
+    value = serializers.SerializerMethodField()
+    requested_at = serializers.DateTimeField(read_only=True)
+
+    @extend_schema_field(
+        {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+    )
+    def get_value(self, change):
+        """The requested value in the form of the field itself (codes, YYYY-MM-DD)."""
+        return facts.display_json(change.field, change.value)
+
+
 class ReservistSerializer(ModelSerializer):
     email = serializers.EmailField(read_only=True)
     municipality = MunicipalityField(required=False, allow_null=True)
@@ -195,10 +209,11 @@ class ReservistSerializer(ModelSerializer):
     big_check_digit_ok = serializers.BooleanField(read_only=True, allow_null=True)
     deployable = serializers.SerializerMethodField()
     deployable_reasons = serializers.SerializerMethodField()
+    pending_changes = serializers.SerializerMethodField()
 
     class Meta:
         model = Reservist
-        fields = RESERVIST_FIELDS
+        fields = [*RESERVIST_FIELDS, "pending_changes"]
         read_only_fields = [
             "id",
             "ring",
@@ -207,6 +222,12 @@ class ReservistSerializer(ModelSerializer):
             "availability_confirmed_on",
             "created_at",
         ]
+
+    @extend_schema_field(PendingChangeSerializer(many=True))
+    def get_pending_changes(self, obj):
+        """Verified facts the reservist changed that a coordinator has not checked yet;
+        the fields above keep the verified values until then."""
+        return PendingChangeSerializer(facts.pending_changes(obj), many=True).data
 
     def get_deployable(self, obj) -> bool:
         return not self._reasons(obj)

@@ -484,3 +484,46 @@ class ReservistNote(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d} {self.text[:40]}"
+
+
+class FactChange(models.Model):
+    """A reservist's change of a verified fact, waiting for a coordinator (registry.facts)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    reservist = models.ForeignKey(Reservist, on_delete=models.CASCADE, related_name="fact_changes")
+    field = models.CharField(_("field"), max_length=40)
+    value = models.JSONField(_("requested value"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("change of a verified fact")
+        verbose_name_plural = _("changes of verified facts")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reservist", "field"],
+                condition=Q(status="pending"),
+                name="one_pending_change_per_field",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reservist_id} {self.field} ({self.status})"

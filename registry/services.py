@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.audit import history_of, log_action, reads_of
 from accounts.models import AccessLog, Membership
 from accounts.services import end_membership, grant_membership
+from registry import facts
 from registry.errors import (
     ActivationRefused,
     AlreadyLeft,
@@ -182,10 +183,13 @@ def update_reservist(reservist: Reservist, data: dict, *, actor) -> Reservist:
         raise AlreadyLeft(_("This registration has been closed."))
     with transaction.atomic():
         locked = Reservist.objects.select_for_update().get(pk=reservist.pk)
-        m2m = _apply(locked, data)
+        applied, pending = facts.split(locked, data)
+        m2m = _apply(locked, applied)
         _save(locked, m2m)
-        changed = sorted(k for k in data if k in EDITABLE_FIELDS)
-        log_action(locked, "reservist.updated", actor, fields=changed)
+        changed = sorted(k for k in applied if k in EDITABLE_FIELDS)
+        if changed:
+            log_action(locked, "reservist.updated", actor, fields=changed)
+        facts.request_changes(locked, pending, actor=actor)
     return locked
 
 

@@ -22,7 +22,7 @@ from accounts.decorators import role_required
 from accounts.errors import DomainError
 from accounts.models import AccessLog
 from accounts.scope import scope_of
-from registry import exports, services
+from registry import exports, facts, services
 from registry.deployability import deployable, reasons_not_deployable
 from registry.filters import ReservistFilter
 from registry.forms import (
@@ -173,6 +173,7 @@ def me(request):
         confirmed = reservist.availability_confirmed_on
         context.update(
             reasons=reasons_not_deployable(reservist, today),
+            pending=_pending_rows(reservist),
             history=reservist.status_changes.select_related("changed_by")[:10],
             confirm_due=confirmed is None
             or (today - confirmed).days >= services.CONFIRM_EVERY_DAYS - 30,
@@ -183,6 +184,7 @@ def me(request):
 @role_required("is_reservist")
 def profile_edit(request):
     reservist = _own_reservist(request.user)
+    pending = list(facts.pending_changes(reservist))
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
@@ -192,10 +194,40 @@ def profile_edit(request):
                 _apply_errors(form, exc)
             else:
                 messages.success(request, _("Your details have been saved."))
+                if facts.pending_changes(reservist).exists():
+                    messages.info(
+                        request,
+                        _("Changes to verified details are awaiting review by your coordinator."),
+                    )
                 return redirect("registry:me")
     else:
-        form = ProfileForm(initial=initial_from(reservist, ProfileForm))
-    return render(request, "registry/profile_edit.html", {"form": form, "reservist": reservist})
+        initial = initial_from(reservist, ProfileForm)
+        # A verified fact the reservist changed shows the requested value, so saving
+        # the form again for another field does not withdraw the pending change.
+        for change in pending:
+            initial[change.field] = facts.from_json(change.field, change.value)
+        form = ProfileForm(initial=initial)
+    for change in pending:
+        if change.field in form.fields:
+            form.fields[change.field].help_text = _(
+                "Awaiting review by your coordinator; until then “%(value)s” stays in effect."
+            ) % {"value": facts.display_text(change.field, facts.current(reservist, change.field))}
+    return render(
+        request,
+        "registry/profile_edit.html",
+        {"form": form, "reservist": reservist, "pending": _pending_rows(reservist)},
+    )
+
+
+def _pending_rows(reservist) -> list[dict]:
+    return [
+        {
+            "label": facts.field_label(c.field),
+            "value": facts.display_text(c.field, c.value),
+            "requested_at": c.requested_at,
+        }
+        for c in facts.pending_changes(reservist)
+    ]
 
 
 @role_required("is_reservist")
