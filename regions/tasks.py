@@ -66,7 +66,18 @@ def recheck_big_register() -> dict:
     return run_due_checks()
 
 
+@shared_task(name="regions.send_vog_reminders", ignore_result=True)
+def send_vog_reminders() -> int:
+    from regions.vog_reminders import send_vog_reminders as send
+
+    return send()
+
+
 BEAT_SCHEDULE = {
+    "regions-vog-reminders": {
+        "task": "regions.send_vog_reminders",
+        "schedule": crontab(hour=7, minute=40),
+    },
     "regions-recheck-big-register": {
         "task": "regions.recheck_big_register",
         "schedule": crontab(),  # every minute; NZR_BIG_CHECKS_PER_MINUTE per run
