@@ -54,6 +54,8 @@ NO_PERSONAL_DATA = {
     "registry.region",
     "registry.regiongroup",
     "training.course",
+    "training.courserequirement",
+    "regions.vogrule",
 }
 
 REGISTERED = sorted(model._meta.label_lower for model in admin.site._registry)
@@ -71,6 +73,9 @@ WALK = [
 
 def _plant(superuser) -> dict:
     """One row per registered admin model, each showing the planted person if it can."""
+    from regions.models import BigRegisterCheck, VogRule
+    from training.models import CourseRequirement
+
     user = UserFactory(first_name=FIRST, last_name=LAST, email="w.z@example.org")
     reservist = ReservistFactory(user=user)
     enrol_mfa(user)
@@ -161,6 +166,16 @@ def _plant(superuser) -> dict:
             created_by=user,
         ),
         "dashboard.poolsnapshot": snapshot,
+        "regions.bigregistercheck": BigRegisterCheck.objects.create(
+            reservist=reservist,
+            big_number="19012345601",
+            checked_by=user,
+            source="manual",
+            outcome="pass",
+            registered_name=f"{FIRST[0]}. {LAST}",
+        ),
+        "regions.vogrule": VogRule.objects.order_by("pk").first(),
+        "training.courserequirement": CourseRequirement.objects.order_by("pk").first(),
         "_people": [(Reservist, reservist.pk), (User, user.pk), (Candidate, candidate.pk)],
     }
 
