@@ -7,8 +7,16 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regional execution cores")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from regions import vetting
+        from regions.models import VogRule
         from registry.deployability import Checker, register_checker
+
+        post_save.connect(vetting.forget_vog_rule, sender=VogRule, dispatch_uid="vog-rule-saved")
+        post_delete.connect(
+            vetting.forget_vog_rule, sender=VogRule, dispatch_uid="vog-rule-deleted"
+        )
 
         register_checker(
             Checker(

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -137,8 +138,22 @@ def _failed_latest(kinds):
 # (recorded before dates were asked) has no date rule; the coordinator's list shows it.
 
 
+_VOG_RULE_KEY = "nzr:regions:vog-rule"
+_NONE = "none"
+
+
 def vog_rule():
-    return VogRule.objects.filter(active=True).first()
+    """The active VOG rule (None: no rule). Read on every deployability check, so kept
+    in the cache, dropped whenever a rule is saved or deleted (``regions.apps``)."""
+    rule = cache.get(_VOG_RULE_KEY)
+    if rule is None:
+        rule = VogRule.objects.filter(active=True).first() or _NONE
+        cache.set(_VOG_RULE_KEY, rule, 300)
+    return None if rule == _NONE else rule
+
+
+def forget_vog_rule(**kwargs) -> None:
+    cache.delete(_VOG_RULE_KEY)
 
 
 def vog_rule_key():

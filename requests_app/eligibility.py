@@ -165,7 +165,9 @@ def eligible(shift, *, exclude_invited: bool = False) -> QuerySet:
 
 def counts(shift) -> list[tuple[Step, int]]:
     """How many reservists remain after each step (one COUNT per step)."""
-    return [
-        (step, through(shift, step.code).order_by().values("pk").distinct().count())
-        for step in STEPS
-    ]
+    window = ShiftWindow.of(shift)
+    qs, found = Reservist.objects.all(), []
+    for step in STEPS:
+        qs = step.apply(qs, window)
+        found.append((step, qs.order_by().values("pk").distinct().count()))
+    return found

@@ -19,12 +19,12 @@ from accounts.models import AccessLog, AuditEntry, User
 from dashboard.models import PoolSnapshot
 from escalation.models import Crisis, Escalation, LadderStep, PriorityCategory, PriorityFramework
 from outbox.models import OutboxMessage
-from regions.models import Candidate, ImportJob, VettingCheck
+from regions.models import BigRegisterCheck, Candidate, ImportJob, VettingCheck, VogRule
 from registry.models import Municipality, Profession, Profile, Region, RegionGroup, Reservist
 from requests_app.models import Assignment, CareOrganisation, DeploymentRequest, Invitation
 from tests import bulk
 from tests.querycount import ListCase, browser_as, measure_list
-from training.models import Course, TrainingRecord, TrainingSession
+from training.models import Course, CourseRequirement, TrainingRecord, TrainingSession
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +183,31 @@ BUILD = {
     ),
     OutboxMessage: lambda ctx, n: OutboxMessage.objects.bulk_create(
         [OutboxMessage(task="outbox.tasks.probe") for _ in range(n)]
+    ),
+    BigRegisterCheck: lambda ctx, n: BigRegisterCheck.objects.bulk_create(
+        [
+            BigRegisterCheck(reservist=r, big_number="19012345608", source="manual", outcome="pass")
+            for r in _reservists(ctx, n)
+        ]
+    ),
+    VogRule: lambda ctx, n: VogRule.objects.bulk_create(
+        [
+            VogRule(
+                code=f"vog-{i}", name="Oude regel", first_months=3, renew_months=36, active=False
+            )
+            for i in (bulk.serial() for _ in range(n))
+        ]
+    ),
+    CourseRequirement: lambda ctx, n: CourseRequirement.objects.bulk_create(
+        [
+            CourseRequirement(course=course, ring=1, repeat_months=12)
+            for course in Course.objects.bulk_create(
+                [
+                    Course(code=f"cursus-{i}", name="Testcursus", validity_months=12)
+                    for i in (bulk.serial() for _ in range(n))
+                ]
+            )
+        ]
     ),
 }
 

@@ -71,7 +71,8 @@ def test_no_reminder_far_ahead_after_the_end_or_for_a_newer_vog(db, mailoutbox):
     today = timezone.localdate()
     far = with_vog(today - timedelta(days=1))  # first-deployment end ~3 months ahead: > 90 days?
     rule = VogRule.objects.get(active=True)
-    VogRule.objects.filter(pk=rule.pk).update(first_months=12)
+    rule.first_months = 12
+    rule.save()
     over = with_vog(today - relativedelta(months=40))  # renewal ran out already
     renewed = with_vog(today - relativedelta(months=12) + timedelta(days=10))
     VettingCheck.objects.create(

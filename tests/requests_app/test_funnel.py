@@ -183,6 +183,7 @@ def test_funnel_takes_seven_queries_whatever_the_data(shift, org, django_assert_
     for _ in range(5):
         make_candidate()
     shift = Shift.objects.select_related("request__organisation", "profile").get(pk=shift.pk)
+    funnel(shift)  # the rules' own reference data (the VOG rule) is read once and cached
     with django_assert_num_queries(7):
         funnel(shift)
 
