@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 
 from accounts.admin_logging import PersonalDataAdminMixin
+from nzr.forms import DateField as BoundedDateField
 from regions.models import (
     BigRegisterCheck,
     Candidate,
@@ -93,6 +94,7 @@ class BigManualCheckForm(forms.ModelForm):
     class Meta:
         model = BigRegisterCheck
         fields = ["reservist", "status", "reason", "registered_name", "end_date"]
+        field_classes = {"end_date": BoundedDateField}
 
     def clean(self):
         data = super().clean()

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from accounts.audit import log_read
 from accounts.permissions import IsCoordinator, MFASatisfied
-from nzr.api_fields import ModelSerializer
+from nzr.api_fields import DateField, ModelSerializer
 from regions import verification
 from regions.models import VettingCheck
 from regions.services import record_vetting
@@ -21,7 +21,7 @@ class VettingSerializer(ModelSerializer):
     check = serializers.ChoiceField(source="kind", choices=VettingCheck.Check.choices)
     outcome = serializers.ChoiceField(choices=VettingCheck.Outcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
-    issued_on = serializers.DateField(
+    issued_on = DateField(
         required=False,
         allow_null=True,
         default=None,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nzr.forms import DateField as BoundedDateField
 from nzr.forms import DateTimeField
 from regions.models import Candidate, ImportJob, VettingCheck
 from registry.forms import DateInput
@@ -120,7 +121,7 @@ class VettingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the check failed: say why."),
     )
-    issued_on = forms.DateField(
+    issued_on = BoundedDateField(
         label=_("VOG issued on"),
         required=False,
         widget=DateInput(),

@@ -177,7 +177,10 @@ class PendingChangeSerializer(serializers.Serializer):
     requested_at = serializers.DateTimeField(read_only=True)
 
     @extend_schema_field(
-        {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+        {
+            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+            "nullable": True,
+        }
     )
     def get_value(self, change):
         """The requested value in the form of the field itself (codes, YYYY-MM-DD)."""

@@ -39,6 +39,8 @@ def test_regional_coordinator_vets_the_reservist_and_records_a_training(axe, pag
         page.select_option("#vetting select[name=check]", check)
         page.check("#vetting input[name=outcome][value=pass]")
         page.fill("#vetting textarea[name=note]", f"{check} in orde")
+        if check == "vog":
+            page.fill("#vetting input[name=issued_on]", str(timezone.localdate()))
         button = "#vetting form[action$='/vetting/'] button[type=submit]"
         if i == 0:
             keyboard_reaches(page, button).press("Enter")

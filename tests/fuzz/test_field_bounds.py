@@ -44,6 +44,7 @@ PLAIN_WRITES = {
     "requests_app.serializers.ShiftCapacitySerializer": None,
     # Answers and query parameters: they write nothing.
     "requests_app.serializers.BookingRefusalSerializer": None,
+    "regions.api.RejectSerializer": None,  # reason: FactChange.reason, a TextField
     "requests_app.serializers.FunnelStepSerializer": None,
     "requests_app.serializers.OpenShiftQuerySerializer": None,
     "requests_app.serializers.OpenShiftSerializer": None,

@@ -64,7 +64,7 @@ def test_vetting_passed_invites(shift, national_coordinator, django_capture_on_c
         record_vetting(r, "vog", "fail", "Nog steeds verlopen", actor=national_coordinator)
     assert not invited(shift, r)
     with django_capture_on_commit_callbacks(execute=True):
-        record_vetting(r, "vog", "pass", actor=national_coordinator)
+        record_vetting(r, "vog", "pass", actor=national_coordinator, issued_on=timezone.localdate())
     assert invited(shift, r)
 
 
